@@ -1,0 +1,66 @@
+import { ConfigValidationError, loadConfig } from './config.loader';
+
+describe('loadConfig', () => {
+  it('applies the contract defaults', () => {
+    const c = loadConfig({});
+    expect([...c.roles].sort()).toEqual(['api', 'discovery', 'worker']);
+    expect(c.port).toBe(3000);
+    expect(c.hyperliquidInfoUrl).toBe('https://api.hyperliquid.xyz/info');
+    expect(c.popularCoins).toBeNull();
+    expect(c.batchSize).toBe(50);
+    expect(c.trackingIntervalSeconds).toBe(75);
+    expect(c.leaderboardIntervalSeconds).toBe(600);
+    expect(c.rateLimitWeightPerMinute).toBe(1200);
+    expect(c.dbMigrate).toBe(true);
+    expect(c.includeVaults).toBe(false);
+    expect(c.adminApiKey).toBeNull();
+    expect(c.leaderboardWeights).toEqual({
+      win_rate: 0.3,
+      total_volume_usd: 0.2,
+      max_drawdown: 0.25,
+      avg_risk_ratio: 0.15,
+      max_profit_usd: 0.1,
+    });
+    expect(c.corsOrigins).toBe('*');
+  });
+
+  it('parses role lists, coins, booleans, a trailing /info and partial weights', () => {
+    const c = loadConfig({
+      ROLE: 'api, worker',
+      POPULAR_COINS: 'BTC, ETH',
+      DB_MIGRATE: 'false',
+      HYPERLIQUID_API_URL: 'http://127.0.0.1:9000/info/',
+      LEADERBOARD_WEIGHTS: '{"win_rate":0.5}',
+      CORS_ORIGINS: 'http://a.test,http://b.test',
+    });
+    expect([...c.roles]).toEqual(['api', 'worker']);
+    expect(c.popularCoins).toEqual(['BTC', 'ETH']);
+    expect(c.dbMigrate).toBe(false);
+    expect(c.hyperliquidInfoUrl).toBe('http://127.0.0.1:9000/info');
+    expect(c.leaderboardWeights.win_rate).toBe(0.5);
+    expect(c.leaderboardWeights.max_drawdown).toBe(0.25);
+    expect(c.corsOrigins).toEqual(['http://a.test', 'http://b.test']);
+  });
+
+  it.each([
+    ['ROLE', 'bogus'],
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['BATCH_SIZE', '-1'],
+    ['REDIS_URL', 'http://x'],
+    ['WEBSOCKET_URL', 'https://x'],
+    ['DB_MIGRATE', 'maybe'],
+    ['LOG_LEVEL', 'trace'],
+    ['LEADERBOARD_WEIGHTS', '{"unknown":1}'],
+    ['POPULAR_COINS', 'BTC,,ETH'],
+  ])('rejects %s=%s with a message naming it', (name, value) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    expect((error as Error).message).toContain(name);
+  });
+});

@@ -1,0 +1,75 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { AppConfig } from './app-config';
+import { DEFAULT_LEADERBOARD_WEIGHTS, EnvironmentVariables, Role, ROLES } from './env.schema';
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((msg) => `${e.property}=${JSON.stringify(e.value)}: ${msg}`),
+  );
+}
+
+function parseRoles(value: string): Set<Role> {
+  const parts = value.split(',').map((r) => r.trim());
+  return new Set(parts.includes('all') ? ROLES : (parts as Role[]));
+}
+
+function infoUrl(base: string): string {
+  const trimmed = base.replace(/\/+$/, '');
+  return trimmed.endsWith('/info') ? trimmed : `${trimmed}/info`;
+}
+
+/** Validates an environment (normally process.env) into AppConfig; throws ConfigValidationError. */
+export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): AppConfig {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(new EnvironmentVariables())) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  for (const key of ['ADMIN_API_KEY', 'LEADERBOARD_WEIGHTS']) {
+    if (env[key] !== undefined && env[key] !== '') raw[key] = env[key] as string;
+  }
+  const vars = plainToInstance(EnvironmentVariables, raw);
+  const errors = validateSync(vars, { skipMissingProperties: false });
+  if (errors.length > 0) throw new ConfigValidationError(describe(errors));
+
+  const config = new AppConfig();
+  Object.assign(config, {
+    roles: parseRoles(vars.ROLE),
+    port: vars.PORT,
+    databaseUrl: vars.DATABASE_URL,
+    redisUrl: vars.REDIS_URL,
+    hyperliquidInfoUrl: infoUrl(vars.HYPERLIQUID_API_URL),
+    websocketUrl: vars.WEBSOCKET_URL,
+    popularCoins:
+      vars.POPULAR_COINS.trim() === '*'
+        ? null
+        : vars.POPULAR_COINS.split(',').map((c) => c.trim()).filter(Boolean),
+    batchSize: vars.BATCH_SIZE,
+    trackingIntervalSeconds: vars.TRACKING_INTERVAL_SECONDS,
+    leaderboardIntervalSeconds: vars.LEADERBOARD_INTERVAL_SECONDS,
+    rateLimitWeightPerMinute: vars.RATE_LIMIT_WEIGHT_PER_MINUTE,
+    leaderboardCacheTtlSeconds: vars.LEADERBOARD_CACHE_TTL_SECONDS,
+    adminApiKey: vars.ADMIN_API_KEY ?? null,
+    dbMigrate: vars.DB_MIGRATE,
+    logLevel: vars.LOG_LEVEL,
+    includeVaults: vars.INCLUDE_VAULTS,
+    leaderboardWeights: {
+      ...DEFAULT_LEADERBOARD_WEIGHTS,
+      ...(vars.LEADERBOARD_WEIGHTS ? (JSON.parse(vars.LEADERBOARD_WEIGHTS) as object) : {}),
+    },
+    corsOrigins:
+      vars.CORS_ORIGINS.trim() === '*'
+        ? '*'
+        : vars.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    version,
+  });
+  return config;
+}

@@ -1,0 +1,176 @@
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+  Validate,
+  ValidationArguments,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
+
+export const ROLES = ['api', 'worker', 'discovery'] as const;
+export type Role = (typeof ROLES)[number];
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const DEFAULT_LEADERBOARD_WEIGHTS = {
+  win_rate: 0.3,
+  total_volume_usd: 0.2,
+  max_drawdown: 0.25,
+  avg_risk_ratio: 0.15,
+  max_profit_usd: 0.1,
+} as const;
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(v)) return true;
+  if (['false', '0', 'no'].includes(v)) return false;
+  return value;
+};
+
+@ValidatorConstraint({ name: 'roleList' })
+class RoleListConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string' || value.trim() === '') return false;
+    return value
+      .split(',')
+      .map((r) => r.trim())
+      .every((r) => r === 'all' || (ROLES as readonly string[]).includes(r));
+  }
+  defaultMessage(): string {
+    return 'ROLE must be one of api, worker, discovery, all, or a comma list of them (e.g. api,worker)';
+  }
+}
+
+@ValidatorConstraint({ name: 'url' })
+class UrlConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown, args?: ValidationArguments): boolean {
+    if (typeof value !== 'string') return false;
+    try {
+      return (args?.constraints as string[]).includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }
+  defaultMessage(args?: ValidationArguments): string {
+    const schemes = (args?.constraints as string[]).map((p) => p.replace(':', '://'));
+    return `${args?.property} must be a URL with scheme ${schemes.join(' or ')}`;
+  }
+}
+
+@ValidatorConstraint({ name: 'weights' })
+class WeightsConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (value === undefined) return true;
+    if (typeof value !== 'string') return false;
+    try {
+      const parsed: unknown = JSON.parse(value);
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return false;
+      const keys = Object.keys(DEFAULT_LEADERBOARD_WEIGHTS);
+      return Object.entries(parsed as Record<string, unknown>).every(
+        ([k, v]) => keys.includes(k) && typeof v === 'number' && Number.isFinite(v) && v >= 0,
+      );
+    } catch {
+      return false;
+    }
+  }
+  defaultMessage(): string {
+    return `LEADERBOARD_WEIGHTS must be a JSON object whose keys are among ${Object.keys(DEFAULT_LEADERBOARD_WEIGHTS).join(', ')} and whose values are non-negative numbers`;
+  }
+}
+
+@ValidatorConstraint({ name: 'coins' })
+class CoinListConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && (value.trim() === '*' || /^[A-Za-z0-9:@/_-]+(,[A-Za-z0-9:@/_-]+)*$/.test(value.replace(/\s/g, '')));
+  }
+  defaultMessage(): string {
+    return 'POPULAR_COINS must be * or a comma list of coin names (e.g. BTC,ETH,SOL)';
+  }
+}
+
+/** Every environment variable the process reads; validated at boot (see config.loader.ts). */
+export class EnvironmentVariables {
+  @Validate(RoleListConstraint)
+  ROLE = 'all';
+
+  @Transform(toInt)
+  @IsInt({ message: 'PORT must be an integer from 0 to 65535' })
+  @Min(0, { message: 'PORT must be an integer from 0 to 65535' })
+  @Max(65535, { message: 'PORT must be an integer from 0 to 65535' })
+  PORT = 3000;
+
+  @Validate(UrlConstraint, ['postgres:', 'postgresql:'])
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/traderscout';
+
+  @Validate(UrlConstraint, ['redis:', 'rediss:'])
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @Validate(UrlConstraint, ['http:', 'https:'])
+  HYPERLIQUID_API_URL = 'https://api.hyperliquid.xyz';
+
+  @Validate(UrlConstraint, ['ws:', 'wss:'])
+  WEBSOCKET_URL = 'wss://api.hyperliquid.xyz/ws';
+
+  @Validate(CoinListConstraint)
+  POPULAR_COINS = '*';
+
+  @Transform(toInt)
+  @IsInt({ message: 'BATCH_SIZE must be an integer from 1 to 1000' })
+  @Min(1, { message: 'BATCH_SIZE must be an integer from 1 to 1000' })
+  @Max(1000, { message: 'BATCH_SIZE must be an integer from 1 to 1000' })
+  BATCH_SIZE = 50;
+
+  @Transform(toInt)
+  @IsInt({ message: 'TRACKING_INTERVAL_SECONDS must be an integer of at least 1' })
+  @Min(1, { message: 'TRACKING_INTERVAL_SECONDS must be an integer of at least 1' })
+  TRACKING_INTERVAL_SECONDS = 75;
+
+  @Transform(toInt)
+  @IsInt({ message: 'LEADERBOARD_INTERVAL_SECONDS must be an integer of at least 1' })
+  @Min(1, { message: 'LEADERBOARD_INTERVAL_SECONDS must be an integer of at least 1' })
+  LEADERBOARD_INTERVAL_SECONDS = 600;
+
+  @Transform(toInt)
+  @IsInt({ message: 'RATE_LIMIT_WEIGHT_PER_MINUTE must be an integer from 1 to 1000000' })
+  @Min(1, { message: 'RATE_LIMIT_WEIGHT_PER_MINUTE must be an integer from 1 to 1000000' })
+  @Max(1_000_000, { message: 'RATE_LIMIT_WEIGHT_PER_MINUTE must be an integer from 1 to 1000000' })
+  RATE_LIMIT_WEIGHT_PER_MINUTE = 1200;
+
+  @Transform(toInt)
+  @IsInt({ message: 'LEADERBOARD_CACHE_TTL_SECONDS must be an integer of at least 1' })
+  @Min(1, { message: 'LEADERBOARD_CACHE_TTL_SECONDS must be an integer of at least 1' })
+  LEADERBOARD_CACHE_TTL_SECONDS = 300;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1, { message: 'ADMIN_API_KEY must not be empty when set' })
+  ADMIN_API_KEY?: string;
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'DB_MIGRATE must be true or false' })
+  DB_MIGRATE = true;
+
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'info';
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'INCLUDE_VAULTS must be true or false' })
+  INCLUDE_VAULTS = false;
+
+  @IsOptional()
+  @Validate(WeightsConstraint)
+  LEADERBOARD_WEIGHTS?: string;
+
+  @IsString()
+  CORS_ORIGINS = '*';
+}

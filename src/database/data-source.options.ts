@@ -1,0 +1,25 @@
+import { join } from 'path';
+import { DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+
+/** Compiled code loads dist/migrations/*.js; ts-jest / ts-node load the sources in migrations/*.ts. */
+export function migrationsGlob(): string[] {
+  const compiled = __filename.endsWith('.js');
+  return compiled
+    ? [join(__dirname, '..', 'migrations', '*.js')]
+    : [join(__dirname, '..', '..', 'migrations', '*.ts')];
+}
+
+export function dataSourceOptions(databaseUrl: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    entities: ENTITIES,
+    migrations: migrationsGlob(),
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: 20, connectionTimeoutMillis: 5000 },
+    ...extra,
+  } as DataSourceOptions;
+}

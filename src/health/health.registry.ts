@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+
+export interface HealthIndicator {
+  name: string;
+  /** A required indicator that is down turns /health/detailed into a 503. */
+  required: boolean;
+  /** Resolves with details when healthy; throws (or returns status 'down') when not. */
+  check: () => Promise<Record<string, unknown> & { status?: 'up' | 'down' }>;
+}
+
+export interface IndicatorReport extends Record<string, unknown> {
+  status: 'up' | 'down';
+  required: boolean;
+  latency_ms: number;
+  last_success_at: string | null;
+  error?: string;
+}
+
+const CHECK_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** Every module registers what it depends on; /health/detailed runs them all in parallel. */
+@Injectable()
+export class HealthRegistry {
+  private readonly indicators = new Map<string, HealthIndicator>();
+  private readonly lastSuccess = new Map<string, Date>();
+
+  register(indicator: HealthIndicator): void {
+    this.indicators.set(indicator.name, indicator);
+  }
+
+  async run(): Promise<{ healthy: boolean; checks: Record<string, IndicatorReport> }> {
+    const entries = await Promise.all(
+      [...this.indicators.values()].map(async (ind): Promise<[string, IndicatorReport]> => {
+        const started = Date.now();
+        try {
+          const { status = 'up', ...details } = await withTimeout(ind.check(), CHECK_TIMEOUT_MS);
+          if (status === 'up') this.lastSuccess.set(ind.name, new Date());
+          return [ind.name, this.report(ind, status, started, details)];
+        } catch (err) {
+          const error = err instanceof Error ? err.message : String(err);
+          return [ind.name, this.report(ind, 'down', started, { error })];
+        }
+      }),
+    );
+    const checks = Object.fromEntries(entries);
+    const healthy = entries.every(([, r]) => r.status === 'up' || !r.required);
+    return { healthy, checks };
+  }
+
+  private report(
+    ind: HealthIndicator,
+    status: 'up' | 'down',
+    started: number,
+    details: Record<string, unknown>,
+  ): IndicatorReport {
+    return {
+      status,
+      required: ind.required,
+      latency_ms: Date.now() - started,
+      last_success_at: this.lastSuccess.get(ind.name)?.toISOString() ?? null,
+      ...details,
+    };
+  }
+}

@@ -1,0 +1,51 @@
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import { AppConfig } from '../config/app-config';
+import { HealthModule } from '../health/health.module';
+import { RedisHealthIndicator } from './redis.health';
+import { REDIS_CLIENT, REDIS_SUBSCRIBER } from './redis.tokens';
+
+function createClient(url: string, name: string): Redis {
+  const logger = new Logger(`Redis:${name}`);
+  const client = new Redis(url, {
+    connectionName: `traderscout:${name}`,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+    retryStrategy: (attempt) => Math.min(200 * 2 ** attempt, 5000),
+  });
+  let lastError = 0;
+  client.on('error', (err: Error) => {
+    if (Date.now() - lastError > 5000) logger.warn({ msg: 'redis error', name, error: err.message });
+    lastError = Date.now();
+  });
+  return client;
+}
+
+@Global()
+@Module({
+  imports: [HealthModule],
+  providers: [
+    { provide: REDIS_CLIENT, inject: [AppConfig], useFactory: (c: AppConfig) => createClient(c.redisUrl, 'main') },
+    {
+      provide: REDIS_SUBSCRIBER,
+      inject: [REDIS_CLIENT],
+      useFactory: (client: Redis) => {
+        const sub = client.duplicate({ connectionName: 'traderscout:subscriber' });
+        sub.on('error', () => undefined);
+        return sub;
+      },
+    },
+    RedisHealthIndicator,
+  ],
+  exports: [REDIS_CLIENT, REDIS_SUBSCRIBER],
+})
+export class RedisModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly client: Redis,
+    @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([this.subscriber.quit(), this.client.quit()]);
+  }
+}

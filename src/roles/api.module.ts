@@ -1,0 +1,22 @@
+import { CacheModule } from '@nestjs/cache-manager';
+import { Module } from '@nestjs/common';
+import { createKeyv } from '@keyv/redis';
+import { AppConfig } from '../config/app-config';
+import { RootController } from './root.controller';
+
+/** Role `api`: REST, Swagger, the Socket.IO gateway and the plain WebSocket; never calls the exchange. */
+@Module({
+  imports: [
+    CacheModule.registerAsync({
+      isGlobal: true,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => {
+        const store = createKeyv(config.redisUrl, { namespace: 'ts:cache' });
+        store.on('error', () => undefined); // outages fall back to the database, see callers
+        return { stores: [store], ttl: config.leaderboardCacheTtlSeconds * 1000 };
+      },
+    }),
+  ],
+  controllers: [RootController],
+})
+export class ApiRoleModule {}

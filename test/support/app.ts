@@ -1,0 +1,20 @@
+import { INestApplication } from '@nestjs/common';
+import { createApp } from '../../src/app.factory';
+import { AppConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../src/config/config.loader';
+
+export interface TestApp {
+  app: INestApplication;
+  url: string;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+/** Boots the real app in-process on port 0, exactly as main.ts does, with env overrides. */
+export async function startTestApp(env: Record<string, string>): Promise<TestApp> {
+  const config = loadConfig({ DB_MIGRATE: 'false', LOG_LEVEL: 'warn', PORT: '0', ...env }, 'test');
+  const app = await createApp(config, { logs: false });
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return { app, url, config, close: () => app.close() };
+}
