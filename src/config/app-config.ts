@@ -24,6 +24,10 @@ export class AppConfig {
   includeVaults!: boolean;
   leaderboardWeights!: LeaderboardWeights;
   corsOrigins!: string[] | '*';
+  discoveryBufferMaxTrades!: number;
+  wsPingIntervalSeconds!: number;
+  wsSilenceTimeoutSeconds!: number;
+  metaRefreshSeconds!: number;
   version!: string;
 
   hasRole(role: Role): boolean {

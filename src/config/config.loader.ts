@@ -69,6 +69,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): AppConfig
       vars.CORS_ORIGINS.trim() === '*'
         ? '*'
         : vars.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    discoveryBufferMaxTrades: vars.DISCOVERY_BUFFER_MAX_TRADES,
+    wsPingIntervalSeconds: vars.WS_PING_INTERVAL_SECONDS,
+    wsSilenceTimeoutSeconds: vars.WS_SILENCE_TIMEOUT_SECONDS,
+    metaRefreshSeconds: vars.META_REFRESH_SECONDS,
     version,
   });
   return config;

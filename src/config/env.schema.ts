@@ -173,4 +173,26 @@ export class EnvironmentVariables {
 
   @IsString()
   CORS_ORIGINS = '*';
+  // ---- Beyond the contract: tuning knobs with safe defaults ----
+
+  @Transform(toInt)
+  @IsInt({ message: 'DISCOVERY_BUFFER_MAX_TRADES must be an integer of at least 1000' })
+  @Min(1000, { message: 'DISCOVERY_BUFFER_MAX_TRADES must be an integer of at least 1000' })
+  DISCOVERY_BUFFER_MAX_TRADES = 1_000_000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'WS_PING_INTERVAL_SECONDS must be an integer from 1 to 59' })
+  @Min(1, { message: 'WS_PING_INTERVAL_SECONDS must be an integer from 1 to 59' })
+  @Max(59, { message: 'WS_PING_INTERVAL_SECONDS must be an integer from 1 to 59' })
+  WS_PING_INTERVAL_SECONDS = 30;
+
+  @Transform(toInt)
+  @IsInt({ message: 'WS_SILENCE_TIMEOUT_SECONDS must be an integer of at least 1' })
+  @Min(1, { message: 'WS_SILENCE_TIMEOUT_SECONDS must be an integer of at least 1' })
+  WS_SILENCE_TIMEOUT_SECONDS = 40;
+
+  @Transform(toInt)
+  @IsInt({ message: 'META_REFRESH_SECONDS must be an integer of at least 10' })
+  @Min(10, { message: 'META_REFRESH_SECONDS must be an integer of at least 10' })
+  META_REFRESH_SECONDS = 600;
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '../discovery/discovery.module';
 
 /** Role `discovery`: the Hyperliquid trade-stream consumer. */
-@Module({})
+@Module({ imports: [DiscoveryModule] })
 export class DiscoveryRoleModule {}

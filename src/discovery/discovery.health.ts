@@ -1,0 +1,43 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { HealthRegistry } from '../health/health.registry';
+import { DiscoveryService } from './discovery.service';
+import { TradeIngestService } from './trade-ingest.service';
+
+/** `hyperliquid_stream` in /health/detailed: connected, last message age, reconnects, buffer. */
+@Injectable()
+export class DiscoveryHealthIndicator implements OnModuleInit {
+  constructor(
+    private readonly registry: HealthRegistry,
+    private readonly discovery: DiscoveryService,
+    private readonly ingest: TradeIngestService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register({
+      name: 'hyperliquid_stream',
+      required: true,
+      check: async () => {
+        const s = this.discovery.pool.getStats();
+        const age = s.lastMessageAt ? Date.now() - s.lastMessageAt : null;
+        const fresh = age !== null && age <= this.config.wsSilenceTimeoutSeconds * 1000;
+        return {
+          status: s.allConnected && fresh ? 'up' : 'down',
+          connected: s.allConnected,
+          connections: s.connections,
+          subscriptions: s.subscribed,
+          markets: s.desired,
+          last_message_at: s.lastMessageAt ? new Date(s.lastMessageAt).toISOString() : null,
+          last_message_age_seconds: age === null ? null : Math.round(age / 100) / 10,
+          reconnects: s.reconnects,
+          malformed_frames: s.malformed + s.invalidTrades,
+          buffer_depth: this.ingest.depth,
+          buffer_dropped: this.ingest.dropped,
+          last_flush_at: this.ingest.lastFlushAt ? new Date(this.ingest.lastFlushAt).toISOString() : null,
+          last_meta_at: this.discovery.lastMetaAt ? new Date(this.discovery.lastMetaAt).toISOString() : null,
+        };
+      },
+    });
+  }
+}

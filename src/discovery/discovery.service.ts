@@ -1,0 +1,114 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { AppConfig } from '../config/app-config';
+import { isPerpCoin } from '../hyperliquid/coins';
+import type { PerpMeta, WsTrade } from '../hyperliquid/hyperliquid.types';
+import { HyperliquidInfoClient } from '../hyperliquid/info.client';
+import { TradeStreamPool } from '../hyperliquid/trade-stream.pool';
+import { DiscoveryMetrics } from './discovery.metrics';
+import { TradeIngestService } from './trade-ingest.service';
+
+const META_RETRY_MS = 5000;
+
+/** Which coins to watch: every listed, non-delisted perp, or POPULAR_COINS when set. */
+export function coinsToWatch(universe: readonly PerpMeta[], popular: string[] | null): string[] {
+  const listed = universe.filter((m) => !m.isDelisted && isPerpCoin(m.name)).map((m) => m.name);
+  if (!popular) return listed;
+  const set = new Set(listed);
+  return popular.filter((c) => set.has(c));
+}
+
+/**
+ * Role `discovery`: reads `meta` (through the weight budget) at start and every
+ * META_REFRESH_SECONDS, keeps a `trades` subscription on every listed perp, and feeds every
+ * trade to the ingest buffer. Costs no REST weight beyond the meta reads.
+ */
+@Injectable()
+export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(DiscoveryService.name);
+  readonly pool: TradeStreamPool;
+  private readonly abort = new AbortController();
+  private metaTimer: NodeJS.Timeout | null = null;
+  private lastMalformedLog = 0;
+  private malformedSinceLog = 0;
+  lastMetaAt: number | null = null;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly info: HyperliquidInfoClient,
+    private readonly ingest: TradeIngestService,
+    private readonly metrics: DiscoveryMetrics,
+    private readonly scheduler: SchedulerRegistry,
+  ) {
+    this.pool = new TradeStreamPool({
+      url: config.websocketUrl,
+      pingIntervalMs: config.wsPingIntervalSeconds * 1000,
+      silenceTimeoutMs: config.wsSilenceTimeoutSeconds * 1000,
+      ackTimeoutMs: 10_000,
+      subscribeIntervalMs: 40, // ≤ 1,500 messages a minute, under the exchange's 2,000
+      backoffBaseMs: 500,
+      backoffCapMs: 30_000,
+      maxSubscriptionsPerConnection: 900,
+      maxConnections: 8,
+    });
+    this.pool.on('trades', (trades: WsTrade[]) => this.ingest.accept(trades));
+    this.pool.on('malformed', (reason: string) => this.onMalformed(reason));
+    this.pool.on('serverError', (message: string) => this.logger.warn({ msg: 'exchange error frame', message }));
+    this.pool.on('disconnected', (reason: string) => this.logger.warn({ msg: 'stream disconnected', reason }));
+    this.pool.on('connected', () => this.logger.log({ msg: 'stream connected' }));
+  }
+
+  onApplicationBootstrap(): void {
+    this.pool.start();
+    void this.refreshMeta();
+    const interval = setInterval(() => void this.refreshMeta(), this.config.metaRefreshSeconds * 1000);
+    this.scheduler.addInterval('discovery-meta-refresh', interval);
+    const gauges = setInterval(() => this.updateGauges(), 1000);
+    gauges.unref();
+    this.scheduler.addInterval('discovery-gauges', gauges);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.abort.abort();
+    if (this.metaTimer) clearTimeout(this.metaTimer);
+    await this.pool.stop();
+  }
+
+  private async refreshMeta(): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    try {
+      const meta = await this.info.meta(this.abort.signal);
+      const coins = coinsToWatch(meta.items, this.config.popularCoins);
+      const before = new Set(this.pool.coins());
+      this.pool.setCoins(coins);
+      this.lastMetaAt = Date.now();
+      const added = coins.filter((c) => !before.has(c));
+      const removed = [...before].filter((c) => !coins.includes(c));
+      if (added.length || removed.length) {
+        this.logger.log({ msg: 'watching markets', coins: coins.length, added: added.length, removed });
+      }
+    } catch (err) {
+      if (this.abort.signal.aborted) return;
+      this.logger.warn({ msg: 'meta read failed, retrying', error: (err as Error).message });
+      if (this.pool.coins().length === 0) this.metaTimer = setTimeout(() => void this.refreshMeta(), META_RETRY_MS);
+    }
+  }
+
+  private onMalformed(reason: string): void {
+    this.metrics.malformed.inc();
+    this.malformedSinceLog++;
+    if (Date.now() - this.lastMalformedLog > 10_000) {
+      this.logger.warn({ msg: 'malformed frames from the stream', count: this.malformedSinceLog, last_reason: reason });
+      this.lastMalformedLog = Date.now();
+      this.malformedSinceLog = 0;
+    }
+  }
+
+  private updateGauges(): void {
+    const s = this.pool.getStats();
+    this.metrics.connected.set(s.allConnected ? 1 : 0);
+    this.metrics.reconnects.set(s.reconnects);
+    this.metrics.subscriptions.set(s.subscribed);
+    if (s.lastMessageAt) this.metrics.lastMessageAge.set((Date.now() - s.lastMessageAt) / 1000);
+  }
+}

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { WsTrade } from '../hyperliquid/hyperliquid.types';
+
+export interface StoredBatch {
+  /** The trades this call inserted (the others were already in the ledger). */
+  inserted: WsTrade[];
+  /** Addresses seen for the first time. */
+  newTraders: number;
+}
+
+/**
+ * The public trades ledger and the traders it reveals: one set-based statement per batch. Fills
+ * go in with ON CONFLICT (coin, tid) DO NOTHING (replays and redundant replicas are no-ops), and
+ * only the fills actually inserted upsert their buyer and seller, so counts never double.
+ */
+@Injectable()
+export class FillsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async storeBatch(trades: readonly WsTrade[]): Promise<StoredBatch> {
+    if (trades.length === 0) return { inserted: [], newTraders: 0 };
+    const n = trades.length;
+    const coin = new Array<string>(n);
+    const tid = new Array<string>(n);
+    const buyer = new Array<string>(n);
+    const seller = new Array<string>(n);
+    const px = new Array<string>(n);
+    const sz = new Array<string>(n);
+    const side = new Array<string>(n);
+    const time = new Array<string>(n);
+    const hash = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      const t = trades[i];
+      coin[i] = t.coin;
+      tid[i] = String(t.tid);
+      buyer[i] = t.buyer;
+      seller[i] = t.seller;
+      px[i] = t.px;
+      sz[i] = t.sz;
+      side[i] = t.side;
+      time[i] = String(t.time);
+      hash[i] = t.hash;
+    }
+    const rows: Array<{ inserted: Array<[string, string]> | null; new_traders: string }> = await this.db.query(
+      `
+      WITH input AS (
+        SELECT * FROM unnest($1::varchar[], $2::bigint[], $3::varchar[], $4::varchar[], $5::numeric[],
+                             $6::numeric[], $7::char[], $8::bigint[], $9::varchar[])
+          AS t(coin, tid, buyer, seller, px, sz, side, time_ms, hash)
+      ),
+      ins AS (
+        INSERT INTO fills (coin, tid, buyer, seller, px, sz, side, time, hash)
+        SELECT coin, tid, buyer, seller, px, sz, side, to_timestamp(time_ms / 1000.0), hash FROM input
+        ON CONFLICT (coin, tid) DO NOTHING
+        RETURNING coin, tid, buyer, seller, time
+      ),
+      parties AS (
+        SELECT buyer AS address, time FROM ins UNION ALL SELECT seller, time FROM ins
+      ),
+      upserted AS (
+        INSERT INTO traders (address, first_seen_at, last_seen_trading_at, trades_seen)
+        SELECT address, min(time), max(time), count(*) FROM parties GROUP BY address ORDER BY address
+        ON CONFLICT (address) DO UPDATE SET
+          last_seen_trading_at = GREATEST(traders.last_seen_trading_at, EXCLUDED.last_seen_trading_at),
+          trades_seen = traders.trades_seen + EXCLUDED.trades_seen
+        RETURNING (xmax = 0) AS is_new
+      )
+      SELECT (SELECT json_agg(json_build_array(coin, tid::text)) FROM ins) AS inserted,
+             (SELECT count(*) FROM upserted WHERE is_new) AS new_traders
+      `,
+      [coin, tid, buyer, seller, px, sz, side, time, hash],
+    );
+    const keys = new Set((rows[0]?.inserted ?? []).map(([c, t]) => `${c}|${t}`));
+    const inserted = keys.size === n ? [...trades] : trades.filter((t) => keys.delete(`${t.coin}|${t.tid}`));
+    return { inserted, newTraders: Number(rows[0]?.new_traders ?? 0) };
+  }
+}

@@ -1,0 +1,70 @@
+import { Global, Injectable, Module, OnModuleInit } from '@nestjs/common';
+import Redis from 'ioredis';
+import { Gauge, Registry } from 'prom-client';
+import { AppConfig } from '../config/app-config';
+import { RedisKeys } from '../redis/redis-keys';
+import { REDIS_CLIENT } from '../redis/redis.tokens';
+import { RateBudget } from './rate-budget';
+
+/** Exposes the shared budget on /metrics: weight used in the last minute, 429s, pauses. */
+@Injectable()
+export class RateBudgetMetrics implements OnModuleInit {
+  constructor(
+    private readonly budget: RateBudget,
+    private readonly registry: Registry,
+  ) {}
+
+  onModuleInit(): void {
+    const budget = this.budget;
+    const registers = [this.registry];
+    new Gauge({
+      name: 'rate_budget_weight_per_minute',
+      help: 'Configured REST weight budget per minute (shared by all processes)',
+      registers,
+      collect() {
+        this.set(budget.weightPerMinute);
+      },
+    });
+    new Gauge({
+      name: 'rate_budget_used_last_minute',
+      help: 'REST weight used in the last minute, all processes',
+      registers,
+      async collect() {
+        this.set((await budget.usage()).usedLastMinute);
+      },
+    });
+    new Gauge({
+      name: 'rate_budget_429_total',
+      help: 'HTTP 429 answers seen by this process',
+      registers,
+      collect() {
+        this.set(budget.counters().rateLimited429);
+      },
+    });
+    new Gauge({
+      name: 'rate_budget_weight_granted_total',
+      help: 'Weight granted to this process',
+      registers,
+      collect() {
+        this.set(budget.counters().weightGranted);
+      },
+    });
+  }
+}
+
+/** One RateBudget per process, on the shared Redis keys: every exchange call goes through it. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: RateBudget,
+      inject: [REDIS_CLIENT, AppConfig],
+      useFactory: (redis: Redis, config: AppConfig) =>
+        new RateBudget(redis, { keyPrefix: RedisKeys.budgetPrefix, weightPerMinute: config.rateLimitWeightPerMinute }),
+    },
+    RateBudgetMetrics,
+  ],
+  exports: [RateBudget],
+})
+export class RateBudgetModule {}
+
