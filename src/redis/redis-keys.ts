@@ -4,8 +4,10 @@ export const RedisKeys = {
   tradedSignals: 'ts:signals:traded',
   /** STREAM of newly stored public trades (one entry per batch, field `t` = JSON WsTrade[]). */
   tradesStream: 'ts:stream:trades',
-  /** Pub/sub channel of stored trade events (the contract's name). */
+  /** Pub/sub channel of stored trade events (the contract's name); message = TradeEventPayload JSON. */
   tradeEventsChannel: 'trade_events',
+  /** Pub/sub channel announcing a new leaderboard generation; message = LeaderboardUpdatedPayload JSON. */
+  leaderboardChannel: 'leaderboard_updated',
   /** Prefix of the shared REST weight budget. */
   budgetPrefix: 'ts:budget',
 } as const;
