@@ -24,10 +24,18 @@ export class AppConfig {
   includeVaults!: boolean;
   leaderboardWeights!: LeaderboardWeights;
   corsOrigins!: string[] | '*';
+  /** Public REST requests per client IP per minute (api role). */
+  throttleLimitPerMinute!: number;
+  /** Reverse proxies in front of the api whose X-Forwarded-For is trusted for the client IP. */
+  trustProxyHops!: number;
   discoveryBufferMaxTrades!: number;
   wsPingIntervalSeconds!: number;
   wsSilenceTimeoutSeconds!: number;
   metaRefreshSeconds!: number;
+  trackingConcurrency!: number;
+  rateLimitWindowSeconds!: number;
+  /** Test-only fault injection (e.g. `exit-after-commit`: SIGKILL itself between commit and publish). */
+  faultInjection!: string | null;
   version!: string;
 
   hasRole(role: Role): boolean {

@@ -33,7 +33,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): AppConfig
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;
   }
-  for (const key of ['ADMIN_API_KEY', 'LEADERBOARD_WEIGHTS']) {
+  for (const key of ['ADMIN_API_KEY', 'LEADERBOARD_WEIGHTS', 'FAULT_INJECTION']) {
     if (env[key] !== undefined && env[key] !== '') raw[key] = env[key] as string;
   }
   const vars = plainToInstance(EnvironmentVariables, raw);
@@ -69,10 +69,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): AppConfig
       vars.CORS_ORIGINS.trim() === '*'
         ? '*'
         : vars.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    throttleLimitPerMinute: vars.THROTTLE_LIMIT_PER_MINUTE,
+    trustProxyHops: vars.TRUST_PROXY_HOPS,
     discoveryBufferMaxTrades: vars.DISCOVERY_BUFFER_MAX_TRADES,
     wsPingIntervalSeconds: vars.WS_PING_INTERVAL_SECONDS,
     wsSilenceTimeoutSeconds: vars.WS_SILENCE_TIMEOUT_SECONDS,
     metaRefreshSeconds: vars.META_REFRESH_SECONDS,
+    trackingConcurrency: vars.TRACKING_CONCURRENCY,
+    rateLimitWindowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS,
+    faultInjection: vars.FAULT_INJECTION ?? null,
     version,
   });
   return config;

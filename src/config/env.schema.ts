@@ -176,6 +176,18 @@ export class EnvironmentVariables {
   // ---- Beyond the contract: tuning knobs with safe defaults ----
 
   @Transform(toInt)
+  @IsInt({ message: 'THROTTLE_LIMIT_PER_MINUTE must be an integer from 1 to 1000000' })
+  @Min(1, { message: 'THROTTLE_LIMIT_PER_MINUTE must be an integer from 1 to 1000000' })
+  @Max(1_000_000, { message: 'THROTTLE_LIMIT_PER_MINUTE must be an integer from 1 to 1000000' })
+  THROTTLE_LIMIT_PER_MINUTE = 600;
+
+  @Transform(toInt)
+  @IsInt({ message: 'TRUST_PROXY_HOPS must be an integer from 0 to 10' })
+  @Min(0, { message: 'TRUST_PROXY_HOPS must be an integer from 0 to 10' })
+  @Max(10, { message: 'TRUST_PROXY_HOPS must be an integer from 0 to 10' })
+  TRUST_PROXY_HOPS = 0;
+
+  @Transform(toInt)
   @IsInt({ message: 'DISCOVERY_BUFFER_MAX_TRADES must be an integer of at least 1000' })
   @Min(1000, { message: 'DISCOVERY_BUFFER_MAX_TRADES must be an integer of at least 1000' })
   DISCOVERY_BUFFER_MAX_TRADES = 1_000_000;
@@ -195,4 +207,20 @@ export class EnvironmentVariables {
   @IsInt({ message: 'META_REFRESH_SECONDS must be an integer of at least 10' })
   @Min(10, { message: 'META_REFRESH_SECONDS must be an integer of at least 10' })
   META_REFRESH_SECONDS = 600;
+
+  @Transform(toInt)
+  @IsInt({ message: 'TRACKING_CONCURRENCY must be an integer from 1 to 64' })
+  @Min(1, { message: 'TRACKING_CONCURRENCY must be an integer from 1 to 64' })
+  @Max(64, { message: 'TRACKING_CONCURRENCY must be an integer from 1 to 64' })
+  TRACKING_CONCURRENCY = 8;
+
+  @Transform(toInt)
+  @IsInt({ message: 'RATE_LIMIT_WINDOW_SECONDS must be an integer from 1 to 3600' })
+  @Min(1, { message: 'RATE_LIMIT_WINDOW_SECONDS must be an integer from 1 to 3600' })
+  @Max(3600, { message: 'RATE_LIMIT_WINDOW_SECONDS must be an integer from 1 to 3600' })
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  @IsOptional()
+  @IsIn(['exit-after-commit'], { message: 'FAULT_INJECTION must be exit-after-commit (tests only) or unset' })
+  FAULT_INJECTION?: string;
 }

@@ -120,7 +120,10 @@ export class HyperliquidInfoClient {
           await this.budget.report429();
           continue;
         }
-        if (!res.ok) throw new InfoRequestError(`info ${body.type} answered ${res.status}`, res.status);
+        if (!res.ok) {
+          const text = (await res.text().catch(() => '')).slice(0, 200);
+          throw new InfoRequestError(`info ${body.type} answered ${res.status}: ${text}`, res.status);
+        }
         raw = await res.json();
       } catch (err) {
         opts.signal?.throwIfAborted();

@@ -60,7 +60,13 @@ export class RateBudgetMetrics implements OnModuleInit {
       provide: RateBudget,
       inject: [REDIS_CLIENT, AppConfig],
       useFactory: (redis: Redis, config: AppConfig) =>
-        new RateBudget(redis, { keyPrefix: RedisKeys.budgetPrefix, weightPerMinute: config.rateLimitWeightPerMinute }),
+        new RateBudget(redis, {
+          keyPrefix: RedisKeys.budgetPrefix,
+          weightPerMinute: config.rateLimitWeightPerMinute,
+          windowMs: config.rateLimitWindowSeconds * 1000,
+          // 1 s at the real 60 s window: requests reach the exchange within it of their reservation.
+          safetyMarginMs: Math.round((config.rateLimitWindowSeconds * 1000) / 60),
+        }),
     },
     RateBudgetMetrics,
   ],

@@ -1,6 +1,6 @@
 import { randomBytes } from 'crypto';
 import { Client } from 'pg';
-import { databaseUrl, PG_ADMIN_URL, TEMPLATE_DB } from './env';
+import { databaseUrl, PG_ADMIN_URL, templateDb, testDbName } from './env';
 
 export interface TestDatabase {
   name: string;
@@ -20,8 +20,8 @@ async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
 
 /** A fresh database cloned from the migrated template (or empty, for migration tests). */
 export async function createTestDatabase(opts: { empty?: boolean } = {}): Promise<TestDatabase> {
-  const name = `ts_test_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(opts.empty ? `CREATE DATABASE "${name}"` : `CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DB}"`));
+  const name = testDbName(randomBytes(6).toString('hex'));
+  await admin((c) => c.query(opts.empty ? `CREATE DATABASE "${name}"` : `CREATE DATABASE "${name}" TEMPLATE "${templateDb()}"`));
   return {
     name,
     url: databaseUrl(name),

@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+export interface ClaimedTrader {
+  id: string;
+  address: string;
+  /** When discovery flagged it as having traded (null: a plain queue turn). */
+  tradedFlagAt: Date | null;
+}
+
+export interface ClaimOptions {
+  worker: string;
+  limit: number;
+  leaseSeconds: number;
+  includeVaults: boolean;
+  /** Queue turns only for traders not tracked since this instant (the current round's start). */
+  roundStart: Date;
+  /** Only traders discovery flagged (the fast path). */
+  flaggedOnly?: boolean;
+}
+
+/**
+ * The tracking queue in `traders`: claims are leases taken with FOR UPDATE SKIP LOCKED, so any
+ * number of workers share the queue without taking the same trader, and a crashed worker's
+ * claims simply expire. Order: flagged by discovery (oldest flag first), then never tracked, then
+ * the oldest last_tracked_at.
+ */
+@Injectable()
+export class TrackingQueueRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async claim(opts: ClaimOptions): Promise<ClaimedTrader[]> {
+    const flagged = await this.claimWhere(
+      opts,
+      'traded_flag_at IS NOT NULL',
+      'traded_flag_at ASC',
+      opts.limit,
+      [],
+    );
+    if (opts.flaggedOnly || flagged.length >= opts.limit) return flagged;
+    const queued = await this.claimWhere(
+      opts,
+      '(last_tracked_at IS NULL OR last_tracked_at < $5)',
+      'last_tracked_at ASC NULLS FIRST',
+      opts.limit - flagged.length,
+      [opts.roundStart],
+    );
+    return [...flagged, ...queued];
+  }
+
+  private async claimWhere(
+    opts: ClaimOptions,
+    where: string,
+    order: string,
+    limit: number,
+    extra: unknown[],
+  ): Promise<ClaimedTrader[]> {
+    const rows: Array<{ id: string; address: string; traded_flag_at: Date | null }> = await this.db.query(
+      `
+      WITH picked AS (
+        SELECT id FROM traders
+        WHERE is_active AND ($4 OR NOT is_vault)
+          AND (claimed_until IS NULL OR claimed_until < now())
+          AND ${where}
+        ORDER BY ${order}
+        LIMIT $1
+        FOR UPDATE SKIP LOCKED
+      )
+      , claimed AS (
+        UPDATE traders t
+           SET claimed_until = now() + make_interval(secs => $2), claimed_by = $3
+          FROM picked WHERE t.id = picked.id
+        RETURNING t.id, t.address, t.traded_flag_at
+      )
+      SELECT * FROM claimed`,
+      [limit, opts.leaseSeconds, opts.worker, opts.includeVaults, ...extra],
+    );
+    return rows.map((r) => ({ id: r.id, address: r.address, tradedFlagAt: r.traded_flag_at }));
+  }
+
+  /**
+   * Gives back claims not worked on: at once (shutdown), or after `retryAfterSeconds` (a fetch
+   * that failed keeps its lease a little longer, so a failing trader is not retried in a hot loop).
+   */
+  async release(ids: string[], worker: string, retryAfterSeconds = 0): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.query(
+      `UPDATE traders
+          SET claimed_until = CASE WHEN $3 > 0 THEN now() + make_interval(secs => $3) END,
+              claimed_by = CASE WHEN $3 > 0 THEN claimed_by END
+        WHERE id = ANY($1::bigint[]) AND claimed_by = $2`,
+      [ids, worker, retryAfterSeconds],
+    );
+  }
+
+  /** Records discovery's "just traded" signals as flags, keeping the oldest flag per trader. */
+  async flag(signals: Array<{ address: string; tradedAt: number }>): Promise<number> {
+    if (signals.length === 0) return 0;
+    const result: Array<{ n: string }> = await this.db.query(
+      `
+      WITH s AS (
+        SELECT address, to_timestamp(min(ms) / 1000.0) AS at
+        FROM unnest($1::varchar[], $2::bigint[]) AS x(address, ms) GROUP BY address
+      ), upd AS (
+        UPDATE traders t SET traded_flag_at = LEAST(COALESCE(t.traded_flag_at, s.at), s.at)
+          FROM s WHERE t.address = s.address AND t.is_active
+        RETURNING 1
+      ) SELECT count(*) AS n FROM upd`,
+      [signals.map((s) => s.address), signals.map((s) => String(s.tradedAt))],
+    );
+    return Number(result[0]?.n ?? 0);
+  }
+
+  /** Active traders never looked up with userRole, most active first (for the vault check). */
+  async rolesToCheck(limit: number): Promise<Array<{ id: string; address: string }>> {
+    return this.db.query(
+      `SELECT id, address FROM traders WHERE role_checked_at IS NULL AND is_active
+        ORDER BY trades_seen DESC, id ASC LIMIT $1`,
+      [limit],
+    );
+  }
+
+  async recordRole(id: string, role: string): Promise<void> {
+    await this.db.query(
+      `UPDATE traders SET role = $2::varchar, is_vault = ($2::varchar = 'vault'), role_checked_at = now() WHERE id = $1`,
+      [id, role],
+    );
+  }
+
+  /** Counts for progress lines: eligible this round, flagged, claimed. */
+  async queueStats(roundStart: Date, includeVaults: boolean): Promise<{ due: number; flagged: number; active: number }> {
+    const rows: Array<{ due: string; flagged: string; active: string }> = await this.db.query(
+      `SELECT count(*) FILTER (WHERE last_tracked_at IS NULL OR last_tracked_at < $1) AS due,
+              count(*) FILTER (WHERE traded_flag_at IS NOT NULL) AS flagged,
+              count(*) AS active
+         FROM traders WHERE is_active AND ($2 OR NOT is_vault)`,
+      [roundStart, includeVaults],
+    );
+    return { due: Number(rows[0].due), flagged: Number(rows[0].flagged), active: Number(rows[0].active) };
+  }
+}

@@ -1,0 +1,163 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import Redis from 'ioredis';
+import { hostname } from 'os';
+import { AppConfig } from '../config/app-config';
+import { RedisKeys } from '../redis/redis-keys';
+import { REDIS_CLIENT } from '../redis/redis.tokens';
+import { roundStartFor } from './round';
+import { TrackingMetrics } from './tracking.metrics';
+import { ClaimedTrader, TrackingQueueRepository } from './tracking-queue.repository';
+import { TrackingService } from './tracking.service';
+
+const SIGNAL_BATCH = 1000;
+const LEASE_SECONDS = 120;
+const FAILURE_RETRY_SECONDS = 15;
+
+/**
+ * Spends the budget on snapshots, continuously: a queue pump works through the round (every
+ * active trader once per TRACKING_INTERVAL_SECONDS, flagged traders first, then never tracked,
+ * then the oldest) and a fast path refreshes traders discovery saw trading within about a second.
+ * Both claim leases, so any number of workers share the work without overlap; both wait on the
+ * shared budget, so the budget decides the pace and nothing is dropped.
+ */
+@Injectable()
+export class TrackingRunner implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(TrackingRunner.name);
+  readonly worker = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  private readonly abort = new AbortController();
+  private roundStart = new Date(0);
+  private wake: (() => void) | null = null;
+  private pumpDone: Promise<void> | null = null;
+  private fastBusy = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  lastTickAt: number | null = null;
+  lastSnapshotAt: number | null = null;
+
+  constructor(
+    private readonly queue: TrackingQueueRepository,
+    private readonly tracking: TrackingService,
+    private readonly metrics: TrackingMetrics,
+    private readonly config: AppConfig,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+  ) {}
+
+  start(): void {
+    this.tick();
+    this.pumpDone = this.pump();
+  }
+
+  /** A round starts: every active trader not tracked since this boundary is due again. */
+  tick(): void {
+    this.roundStart = roundStartFor(Date.now(), this.config.trackingIntervalSeconds);
+    this.lastTickAt = Date.now();
+    this.metrics.lastTick.set(this.lastTickAt / 1000);
+    this.wakeUp();
+  }
+
+  /** The fast path: discovery's signals become flags, flagged traders are refreshed now. */
+  async fastLoop(): Promise<void> {
+    if (this.fastBusy || this.abort.signal.aborted) return;
+    this.fastBusy = true;
+    try {
+      const raw = await this.redis.zrange(RedisKeys.tradedSignals, 0, SIGNAL_BATCH - 1, 'WITHSCORES');
+      if (raw.length > 0) {
+        const signals: Array<{ address: string; tradedAt: number }> = [];
+        for (let i = 0; i < raw.length; i += 2) signals.push({ address: raw[i], tradedAt: Number(raw[i + 1]) });
+        await this.queue.flag(signals);
+        await this.redis.zrem(RedisKeys.tradedSignals, ...signals.map((s) => s.address));
+      }
+      for (;;) {
+        const claimed = await this.claim(true);
+        if (claimed.length === 0) break;
+        await this.work(claimed, 'signal');
+      }
+    } catch (err) {
+      if (!this.abort.signal.aborted) this.logger.warn({ msg: 'fast path failed', error: (err as Error).message });
+    } finally {
+      this.fastBusy = false;
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.abort.abort();
+    this.wakeUp();
+    await Promise.allSettled([...this.inFlight]);
+    await this.pumpDone?.catch(() => undefined);
+  }
+
+  private async pump(): Promise<void> {
+    while (!this.abort.signal.aborted) {
+      let claimed: ClaimedTrader[] = [];
+      try {
+        claimed = await this.claim(false);
+      } catch (err) {
+        this.logger.warn({ msg: 'claim failed', error: (err as Error).message });
+        await this.sleep(1000);
+        continue;
+      }
+      if (claimed.length === 0) {
+        await this.sleep(this.config.trackingIntervalSeconds * 1000);
+        continue;
+      }
+      await this.work(claimed, 'queue');
+    }
+  }
+
+  private claim(flaggedOnly: boolean): Promise<ClaimedTrader[]> {
+    return this.queue.claim({
+      worker: this.worker,
+      limit: flaggedOnly ? Math.max(this.config.trackingConcurrency, 10) : this.config.batchSize,
+      leaseSeconds: LEASE_SECONDS,
+      includeVaults: this.config.includeVaults,
+      roundStart: this.roundStart,
+      flaggedOnly,
+    });
+  }
+
+  /** Refreshes a claimed batch with bounded concurrency; what it could not do is released. */
+  private async work(batch: ClaimedTrader[], path: 'queue' | 'signal'): Promise<void> {
+    const pending = [...batch];
+    const unfinished = new Set(batch.map((t) => t.id));
+    const failed: string[] = [];
+    const runOne = async (): Promise<void> => {
+      for (let t = pending.shift(); t && !this.abort.signal.aborted; t = pending.shift()) {
+        try {
+          await this.tracking.refresh(t, path, this.abort.signal);
+          unfinished.delete(t.id);
+          this.lastSnapshotAt = Date.now();
+        } catch (err) {
+          if (this.abort.signal.aborted) return;
+          unfinished.delete(t.id);
+          failed.push(t.id);
+          this.metrics.failures.inc();
+          this.logger.warn({ msg: 'snapshot failed', address: t.address, error: (err as Error).message });
+        }
+      }
+    };
+    const lanes = Array.from({ length: Math.min(this.config.trackingConcurrency, batch.length) }, () => {
+      const p = runOne();
+      this.inFlight.add(p);
+      return p.finally(() => this.inFlight.delete(p));
+    });
+    await Promise.all(lanes);
+    if (unfinished.size > 0) await this.queue.release([...unfinished], this.worker).catch(() => undefined);
+    if (failed.length > 0) await this.queue.release(failed, this.worker, FAILURE_RETRY_SECONDS).catch(() => undefined);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    }).then(() => {
+      this.wake = null;
+    });
+  }
+
+  private wakeUp(): void {
+    this.wake?.();
+  }
+}

@@ -1,0 +1,79 @@
+import { startSimulator } from '../../src/simulator';
+import type { SimulatorHandle } from '../../src/simulator';
+import { createTestDatabase, TestDatabase, withClient } from '../support/database';
+import { EventListener, randomAddress } from '../support/events';
+import { freePort, RunningProcess, spawnApp, waitFor } from '../support/process';
+import { createTestRedis } from '../support/redis';
+
+/** kill -9 of a worker between an event's commit and its publish loses nothing: the relay publishes it. */
+describe('tracking: no event lost when a worker dies between commit and publish', () => {
+  let sim: SimulatorHandle;
+  let db: TestDatabase;
+  let redisUrl: string;
+  let listener: EventListener;
+  const procs: RunningProcess[] = [];
+
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 9, traders: 10, coins: ['BTC', 'ETH'], tradeRate: 0 });
+    db = await createTestDatabase();
+    redisUrl = (await createTestRedis()).url;
+    listener = await EventListener.start(redisUrl);
+  });
+
+  afterAll(async () => {
+    for (const p of procs) p.child.kill('SIGKILL');
+    await listener?.close();
+    await sim?.close();
+    await db?.drop();
+  });
+
+  async function start(extra: Record<string, string>): Promise<RunningProcess> {
+    const proc = spawnApp({
+      ROLE: 'discovery,worker',
+      PORT: String(await freePort()),
+      DATABASE_URL: db.url,
+      REDIS_URL: redisUrl,
+      HYPERLIQUID_API_URL: sim.httpUrl,
+      WEBSOCKET_URL: sim.wsUrl,
+      DB_MIGRATE: 'false',
+      ...extra,
+    });
+    procs.push(proc);
+    return proc;
+  }
+
+  const eventsOf = (address: string) =>
+    withClient(db.url, (c) =>
+      c.query<{ id: string; event_type: string; published_at: Date | null }>(
+        'SELECT id, event_type, published_at FROM trade_events WHERE trader_address = $1 ORDER BY id',
+        [address],
+      ),
+    ).then((r) => r.rows);
+
+  it('the relay of the next worker publishes what the killed one committed', async () => {
+    const doomed = await start({ FAULT_INJECTION: 'exit-after-commit' });
+    await waitFor(async () => sim.control.stats().ws.subscriptions >= 2, 20000);
+    const trader = randomAddress();
+    const other = randomAddress();
+    sim.control.trade({ coin: 'ETH', buyer: trader, seller: other, sz: '1' }); // baseline, no event
+    await waitFor(() =>
+      withClient(db.url, (c) => c.query('SELECT 1 FROM traders WHERE address = $1 AND last_tracked_at IS NOT NULL', [trader])).then(
+        (r) => r.rowCount === 1,
+      ),
+    );
+    sim.control.trade({ coin: 'BTC', buyer: trader, seller: other, sz: '2' }); // position_opened → commit → SIGKILL
+    const exit = await doomed.exited;
+    expect(exit.signal).toBe('SIGKILL');
+
+    const [stored] = await eventsOf(trader);
+    expect(stored).toMatchObject({ event_type: 'position_opened', published_at: null });
+    expect(listener.forTrader(trader)).toHaveLength(0);
+
+    await start({});
+    const delivered = await waitFor(async () => listener.forTrader(trader)[0], 20000);
+    expect(delivered.id).toBe(Number(stored.id));
+    expect(delivered.event_type).toBe('position_opened');
+    await waitFor(async () => (await eventsOf(trader))[0].published_at !== null, 10000);
+    expect(listener.forTrader(trader)).toHaveLength(1);
+  });
+});
