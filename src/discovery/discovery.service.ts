@@ -1,10 +1,13 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import Redis from 'ioredis';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
 import { isPerpCoin } from '../hyperliquid/coins';
 import type { PerpMeta, WsTrade } from '../hyperliquid/hyperliquid.types';
 import { HyperliquidInfoClient } from '../hyperliquid/info.client';
 import { TradeStreamPool } from '../hyperliquid/trade-stream.pool';
+import { RedisKeys } from '../redis/redis-keys';
+import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { DiscoveryMetrics } from './discovery.metrics';
 import { TradeIngestService } from './trade-ingest.service';
 
@@ -30,6 +33,7 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
   private readonly abort = new AbortController();
   private metaTimer: NodeJS.Timeout | null = null;
   private lastMalformedLog = 0;
+  private gapFrom: number | null = null;
   private malformedSinceLog = 0;
   lastMetaAt: number | null = null;
 
@@ -39,6 +43,7 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
     private readonly ingest: TradeIngestService,
     private readonly metrics: DiscoveryMetrics,
     private readonly scheduler: SchedulerRegistry,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {
     this.pool = new TradeStreamPool({
       url: config.websocketUrl,
@@ -54,8 +59,15 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
     this.pool.on('trades', (trades: WsTrade[]) => this.ingest.accept(trades));
     this.pool.on('malformed', (reason: string) => this.onMalformed(reason));
     this.pool.on('serverError', (message: string) => this.logger.warn({ msg: 'exchange error frame', message }));
-    this.pool.on('disconnected', (reason: string) => this.logger.warn({ msg: 'stream disconnected', reason }));
-    this.pool.on('connected', () => this.logger.log({ msg: 'stream connected' }));
+    this.pool.on('disconnected', (reason: string) => {
+      this.gapFrom ??= Date.now();
+      this.logger.warn({ msg: 'stream disconnected', reason });
+    });
+    this.pool.on('connected', () => {
+      this.logger.log({ msg: 'stream connected' });
+      if (this.gapFrom !== null) void this.reportGap(this.gapFrom, Date.now());
+      this.gapFrom = null;
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -91,6 +103,16 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
       if (this.abort.signal.aborted) return;
       this.logger.warn({ msg: 'meta read failed, retrying', error: (err as Error).message });
       if (this.pool.coins().length === 0) this.metaTimer = setTimeout(() => void this.refreshMeta(), META_RETRY_MS);
+    }
+  }
+
+  /** Trades missed while disconnected cannot be fetched back: tracking reconciles the active traders. */
+  private async reportGap(from: number, to: number): Promise<void> {
+    try {
+      await this.redis.lpush(RedisKeys.streamGaps, JSON.stringify({ from, to }));
+      await this.redis.ltrim(RedisKeys.streamGaps, 0, 999);
+    } catch (err) {
+      this.logger.warn({ msg: 'could not report a stream gap', error: (err as Error).message });
     }
   }
 

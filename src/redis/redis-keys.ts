@@ -4,13 +4,30 @@ export const RedisKeys = {
   tradedSignals: 'ts:signals:traded',
   /** STREAM of newly stored public trades (one entry per batch, field `t` = JSON WsTrade[]). */
   tradesStream: 'ts:stream:trades',
+  /** STREAM of clearinghouseState snapshots fetched by tracking, for the live applier (field `s`). */
+  snapshotsStream: 'ts:stream:snapshots',
+  /** LIST of gaps in the trade stream (JSON {from, to} ms), pushed by discovery, drained by tracking. */
+  streamGaps: 'ts:stream:gaps',
   /** Pub/sub channel of stored trade events (the contract's name); message = TradeEventPayload JSON. */
   tradeEventsChannel: 'trade_events',
   /** Pub/sub channel announcing a new leaderboard generation; message = LeaderboardUpdatedPayload JSON. */
   leaderboardChannel: 'leaderboard_updated',
   /** Prefix of the shared REST weight budget. */
   budgetPrefix: 'ts:budget',
+  /** Set (value = epoch ms) by the admin route to ask the leaderboard worker for a recompute now. */
+  leaderboardRecalculateRequested: 'ts:leaderboard:recalculate-requested',
+  /** Prefix of the leaderboard's cache entries (the admin cache clear removes `${prefix}*`). */
+  leaderboardCachePrefix: 'ts:cache:leaderboard:',
+  /** HASH api instance id → JSON {n, at}: live WebSocket connections per api process (for /api/v1/stats). */
+  wsConnections: 'ts:ws:connections',
+  /** Prefix of the public REST rate limiter's counters (per client IP). */
+  throttlePrefix: 'ts:throttle',
+  /** Key prefix of the Socket.IO Redis adapter's channels (cross-replica room operations). */
+  socketIoAdapterKey: 'ts:socket.io',
 } as const;
 
 /** Approximate cap of the trades stream (XADD MAXLEN ~). */
 export const TRADES_STREAM_MAXLEN = 200_000;
+
+/** Approximate cap of the snapshots stream. */
+export const SNAPSHOTS_STREAM_MAXLEN = 100_000;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { LiveModule } from '../live/live.module';
 import { TrackingModule } from '../tracking/tracking.module';
 
-/** Role `worker`: tracking (75 s) and leaderboard (10 min) schedules, admin-queued jobs. */
-@Module({ imports: [TrackingModule] })
+/** Role `worker`: tracking (75 s), live positions from the stream, leaderboard (10 min), admin-queued jobs. */
+@Module({ imports: [TrackingModule, LiveModule] })
 export class WorkerRoleModule {}

@@ -42,7 +42,8 @@ export class TrackingQueueRepository {
     const queued = await this.claimWhere(
       opts,
       '(last_tracked_at IS NULL OR last_tracked_at < $5)',
-      'last_tracked_at ASC NULLS FIRST',
+      // Never tracked first, most active first (baselines); then round-robin by age.
+      'last_tracked_at ASC NULLS FIRST, trades_seen DESC',
       opts.limit - flagged.length,
       [opts.roundStart],
     );
@@ -94,7 +95,21 @@ export class TrackingQueueRepository {
     );
   }
 
-  /** Records discovery's "just traded" signals as flags, keeping the oldest flag per trader. */
+  /** Queue bookkeeping after a snapshot: tracked now, claim released, older flags cleared. */
+  async markTracked(id: string, fetchStartedAt: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE traders SET last_tracked_at = now(), claimed_until = NULL, claimed_by = NULL,
+              traded_flag_at = CASE WHEN traded_flag_at <= $2 THEN NULL ELSE traded_flag_at END
+        WHERE id = $1`,
+      [id, fetchStartedAt],
+    );
+  }
+
+  /**
+   * Flags traders that need a snapshot soon: discovery's "just traded" signals for traders whose
+   * positions are not followed live yet (a baselined trader's trades are applied from the
+   * stream and need no REST call). Keeps the oldest flag per trader.
+   */
   async flag(signals: Array<{ address: string; tradedAt: number }>): Promise<number> {
     if (signals.length === 0) return 0;
     const result: Array<{ n: string }> = await this.db.query(
@@ -104,12 +119,28 @@ export class TrackingQueueRepository {
         FROM unnest($1::varchar[], $2::bigint[]) AS x(address, ms) GROUP BY address
       ), upd AS (
         UPDATE traders t SET traded_flag_at = LEAST(COALESCE(t.traded_flag_at, s.at), s.at)
-          FROM s WHERE t.address = s.address AND t.is_active
+          FROM s WHERE t.address = s.address AND t.is_active AND t.live_baseline_at IS NULL
         RETURNING 1
       ) SELECT count(*) AS n FROM upd`,
       [signals.map((s) => s.address), signals.map((s) => String(s.tradedAt))],
     );
     return Number(result[0]?.n ?? 0);
+  }
+
+  /**
+   * After a gap in the trade stream (a reconnect, an outage) the live positions of traders who
+   * trade may have missed trades: flag the recently active baselined ones for reconciliation.
+   */
+  async flagRecentlyActive(sinceMs: number): Promise<number> {
+    const rows: Array<{ n: string }> = await this.db.query(
+      `WITH upd AS (
+         UPDATE traders SET traded_flag_at = COALESCE(traded_flag_at, now())
+          WHERE is_active AND live_baseline_at IS NOT NULL AND last_seen_trading_at >= to_timestamp($1::bigint / 1000.0)
+         RETURNING 1)
+       SELECT count(*) AS n FROM upd`,
+      [String(sinceMs)],
+    );
+    return Number(rows[0]?.n ?? 0);
   }
 
   /** Active traders never looked up with userRole, most active first (for the vault check). */

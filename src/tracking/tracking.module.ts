@@ -1,9 +1,7 @@
 import { Module } from '@nestjs/common';
-import { EventsModule } from '../events/events.module';
 import { HealthModule } from '../health/health.module';
 import { HyperliquidModule } from '../hyperliquid/hyperliquid.module';
 import { AccountHistoryRepository } from './account-history.repository';
-import { SnapshotRepository } from './snapshot.repository';
 import { TrackingHealthIndicator } from './tracking.health';
 import { TrackingMetrics } from './tracking.metrics';
 import { TrackingQueueRepository } from './tracking-queue.repository';
@@ -12,12 +10,11 @@ import { TrackingScheduler } from './tracking.scheduler';
 import { TrackingService } from './tracking.service';
 import { VaultCheckService } from './vault-check.service';
 
-/** Role `worker`: budgeted clearinghouseState snapshots → position events. */
+/** Role `worker`: spends the REST budget on clearinghouseState snapshots where the stream is blind. */
 @Module({
-  imports: [HyperliquidModule, EventsModule, HealthModule],
+  imports: [HyperliquidModule, HealthModule],
   providers: [
     TrackingQueueRepository,
-    SnapshotRepository,
     AccountHistoryRepository,
     TrackingService,
     TrackingRunner,

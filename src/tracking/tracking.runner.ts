@@ -12,6 +12,8 @@ import { TrackingService } from './tracking.service';
 const SIGNAL_BATCH = 1000;
 const LEASE_SECONDS = 120;
 const FAILURE_RETRY_SECONDS = 15;
+/** Traders seen trading this long before a gap are reconciled after it. */
+const GAP_ACTIVITY_WINDOW_MS = 3_600_000;
 
 /**
  * Spends the budget on snapshots, continuously: a queue pump works through the round (every
@@ -66,6 +68,7 @@ export class TrackingRunner implements BeforeApplicationShutdown {
         await this.queue.flag(signals);
         await this.redis.zrem(RedisKeys.tradedSignals, ...signals.map((s) => s.address));
       }
+      await this.drainGaps();
       for (;;) {
         const claimed = await this.claim(true);
         if (claimed.length === 0) break;
@@ -75,6 +78,15 @@ export class TrackingRunner implements BeforeApplicationShutdown {
       if (!this.abort.signal.aborted) this.logger.warn({ msg: 'fast path failed', error: (err as Error).message });
     } finally {
       this.fastBusy = false;
+    }
+  }
+
+  /** Stream gaps reported by discovery → reconcile the baselined traders active around them. */
+  private async drainGaps(): Promise<void> {
+    for (let raw = await this.redis.rpop(RedisKeys.streamGaps); raw; raw = await this.redis.rpop(RedisKeys.streamGaps)) {
+      const gap = JSON.parse(raw) as { from: number; to: number };
+      const flagged = await this.queue.flagRecentlyActive(gap.from - GAP_ACTIVITY_WINDOW_MS);
+      this.logger.log({ msg: 'stream gap: reconciling active traders', gap_ms: gap.to - gap.from, flagged });
     }
   }
 

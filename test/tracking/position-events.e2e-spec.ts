@@ -8,9 +8,10 @@ import { createTestRedis } from '../support/redis';
 
 /**
  * Trades drive a trader through open → increase → decrease → flip → close; with the 75 s round,
- * the discovery signal and the fast path turn each into exactly one event within 5 s.
+ * each becomes exactly one event within 5 s: a snapshot baselines the trader (found through the
+ * discovery signal and the fast path), then the live applier derives each change from the stream.
  */
-describe('tracking: position events from snapshots', () => {
+describe('tracking: position events, 75 s rounds', () => {
   let sim: SimulatorHandle;
   let db: TestDatabase;
   let app: TestApp;
@@ -42,11 +43,11 @@ describe('tracking: position events from snapshots', () => {
   it('emits opened, increased, decreased, flipped, closed in order, each within 5 s of its trade', async () => {
     const trader = randomAddress();
     const other = randomAddress();
-    // Discovery sees the trader, tracking takes the baseline (no event for a baseline).
+    // Discovery sees the trader, the fast path snapshots it: the baseline (no event for a baseline).
     sim.control.trade({ coin: 'ETH', buyer: trader, seller: other, sz: '1' });
     await waitFor(() =>
       withClient(db.url, (c) =>
-        c.query('SELECT 1 FROM traders WHERE address = $1 AND last_tracked_at IS NOT NULL', [trader]),
+        c.query('SELECT 1 FROM traders WHERE address = $1 AND live_baseline_at IS NOT NULL', [trader]),
       ).then((r) => r.rowCount === 1),
     );
 
@@ -67,7 +68,7 @@ describe('tracking: position events from snapshots', () => {
       });
       const event = await waitFor(async () => listener.forTrader(trader)[i], 10000);
       expect(event.event_type).toBe(step.type);
-      expect(event.details).toMatchObject({ coin: 'BTC', current_size: step.size, source: 'snapshot' });
+      expect(event.details).toMatchObject({ coin: 'BTC', current_size: step.size, source: 'stream' });
       expect(event.receivedAt - tradedAt).toBeLessThan(5000);
     }
     const events = listener.forTrader(trader);

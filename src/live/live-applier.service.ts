@@ -1,0 +1,184 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import Redis from 'ioredis';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AppConfig } from '../config/app-config';
+import { EventPublisher } from '../events/event-publisher.service';
+import type { WsTrade } from '../hyperliquid/hyperliquid.types';
+import { RedisKeys } from '../redis/redis-keys';
+import { REDIS_CLIENT } from '../redis/redis.tokens';
+import { emptyChanges, LiveBook } from './live-book';
+import { LiveBatch, LiveRepository, SnapshotRecord } from './live.repository';
+import { decodeSnapshot } from './snapshot-message';
+import { LeaderLock } from './leader-lock';
+
+const HORIZON_MS = 300_000;
+const READ_COUNT = 500;
+const BLOCK_MS = 100;
+const TRADES = 'live:trades';
+const SNAPSHOTS = 'live:snapshots';
+
+/**
+ * The live position engine: one leader (Redis lock; the other workers stand by) reads the trades
+ * that discovery stored and the snapshots tracking fetched, advances every baselined trader's
+ * positions in memory, and commits positions, per-trader fills with realized PnL, events and the
+ * stream checkpoints in one transaction per batch, so a restart resumes exactly where the last
+ * commit left off. Events are published after the commit (the outbox relay covers a crash).
+ */
+@Injectable()
+export class LiveApplierService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(LiveApplierService.name);
+  private readonly lock: LeaderLock;
+  private book = new LiveBook(HORIZON_MS);
+  private cursors: Record<string, string> = {};
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private reader: Redis | null = null;
+  private readonly applied: Counter<'kind'>;
+  private readonly commitSeconds: Histogram;
+  private readonly lag: Gauge;
+  private readonly baselined: Gauge;
+  lastBatchAt: number | null = null;
+
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly repo: LiveRepository,
+    private readonly publisher: EventPublisher,
+    private readonly config: AppConfig,
+    registry: Registry,
+  ) {
+    this.lock = new LeaderLock(redis, 'ts:lock:live-applier', 15_000);
+    const registers = [registry];
+    this.applied = new Counter({ name: 'live_applied_total', help: 'Trades and snapshots applied to live positions', labelNames: ['kind'], registers });
+    this.commitSeconds = new Histogram({
+      name: 'live_commit_seconds',
+      help: 'Time to commit one live batch',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    });
+    this.lag = new Gauge({ name: 'live_trade_lag_seconds', help: 'Now minus the exchange time of the last applied trade', registers });
+    this.baselined = new Gauge({ name: 'live_baselined_traders', help: 'Traders whose positions are followed live', registers });
+  }
+
+  get isLeader(): boolean {
+    return this.lock.held;
+  }
+
+  positionsOf(address: string) {
+    return this.book.positionsOf(address);
+  }
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.reader = this.redis.duplicate({ connectionName: 'traderscout:live-reader' });
+    this.reader.on('error', () => undefined);
+    this.loop = this.run();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.running = false;
+    await this.loop?.catch(() => undefined);
+    await this.lock.release().catch(() => undefined);
+    this.reader?.disconnect();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        if (!(await this.lock.acquireOrRenew())) {
+          await sleep(1000);
+          continue;
+        }
+        if (!this.cursors[TRADES]) await this.load();
+        await this.step();
+      } catch (err) {
+        this.logger.warn({ msg: 'live applier step failed, reloading', error: (err as Error).message });
+        this.cursors = {}; // reload committed state: nothing half-applied survives
+        await sleep(1000);
+      }
+    }
+  }
+
+  /** State from the last commit: positions, baselines, checkpoints, recent applied trades. */
+  private async load(): Promise<void> {
+    const book = new LiveBook(HORIZON_MS);
+    for (const trader of await this.repo.loadTraders()) book.load(trader);
+    const checkpoints = await this.repo.loadCheckpoints();
+    for (const f of await this.repo.recentAppliedFills(Date.now() - HORIZON_MS)) {
+      book.rememberApplied(f.address, f);
+    }
+    this.book = book;
+    this.cursors = { [TRADES]: checkpoints[TRADES] ?? '0-0', [SNAPSHOTS]: checkpoints[SNAPSHOTS] ?? '0-0' };
+    this.baselined.set(book.size);
+    this.logger.log({ msg: 'live positions loaded', traders: book.size, trades_from: this.cursors[TRADES] });
+  }
+
+  private async step(): Promise<void> {
+    const res = (await this.reader!.xread(
+      'COUNT',
+      READ_COUNT,
+      'BLOCK',
+      BLOCK_MS,
+      'STREAMS',
+      RedisKeys.tradesStream,
+      RedisKeys.snapshotsStream,
+      this.cursors[TRADES],
+      this.cursors[SNAPSHOTS],
+    )) as Array<[string, Array<[string, string[]]>]> | null;
+    if (!res) {
+      this.book.prune();
+      return;
+    }
+    const out = emptyChanges();
+    const next = { ...this.cursors };
+    const snapshots: SnapshotRecord[] = [];
+    const baselines: Array<{ traderId: string; time: number }> = [];
+    let lastTradeTime = 0;
+    for (const [stream, entries] of res) {
+      for (const [id, fields] of entries) {
+        const payload = fields[1];
+        if (stream === RedisKeys.tradesStream) {
+          next[TRADES] = id;
+          const trades = JSON.parse(payload) as WsTrade[];
+          for (const t of trades) this.book.applyTrade(t, out);
+          if (trades.length) lastTradeTime = trades[trades.length - 1].time;
+          this.applied.inc({ kind: 'trade' }, trades.length);
+        } else {
+          next[SNAPSHOTS] = id;
+          const snap = decodeSnapshot(payload);
+          const outcome = this.book.applySnapshot(snap.input, out);
+          this.applied.inc({ kind: outcome.stale ? 'stale_snapshot' : 'snapshot' });
+          if (outcome.stale) continue;
+          baselines.push({ traderId: snap.input.traderId, time: snap.input.time });
+          snapshots.push({ ...snap.record, keepHistory: outcome.baseline || outcome.corrected });
+        }
+      }
+    }
+    const touched = [...out.touched].map((a) => this.book.get(a)).filter((t) => t !== undefined);
+    const batch: LiveBatch = {
+      positions: touched.flatMap((t) => [...t.positions].map(([coin, p]) => ({ traderId: t.traderId, coin, szi: p.szi, entryPx: p.entryPx }))),
+      touchedTraderIds: touched.map((t) => t.traderId),
+      baselines,
+      fills: out.fills,
+      events: out.events,
+      snapshots,
+      checkpoints: next,
+    };
+    const end = this.commitSeconds.startTimer();
+    const events = await this.repo.commit(batch);
+    end();
+    this.cursors = next;
+    this.lastBatchAt = Date.now();
+    this.baselined.set(this.book.size);
+    if (lastTradeTime) this.lag.set((Date.now() - lastTradeTime) / 1000);
+    if (events.length > 0 && this.config.faultInjection === 'exit-after-commit') {
+      this.logger.warn({ msg: 'fault injection: SIGKILL between commit and publish', events: events.length });
+      process.kill(process.pid, 'SIGKILL');
+      await new Promise(() => undefined);
+    }
+    await this.publisher.publish(events);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,108 @@
+import type { WsTrade } from '../hyperliquid/hyperliquid.types';
+import { emptyChanges, LiveBook } from './live-book';
+
+const A = '0x' + 'a'.repeat(40);
+const B = '0x' + 'b'.repeat(40);
+let tid = 1;
+function trade(buyer: string, seller: string, sz: string, px: string, time: number, coin = 'BTC'): WsTrade {
+  return { coin, side: 'B', px, sz, hash: '0x', time, tid: tid++, buyer, seller };
+}
+
+describe('LiveBook', () => {
+  const NOW = 1_000_000;
+
+  it('ignores trades of traders without a baseline, then follows them from the baseline on', () => {
+    const book = new LiveBook();
+    const out = emptyChanges();
+    book.applyTrade(trade(A, B, '1', '100', NOW - 50), out);
+    expect(out.events).toHaveLength(0);
+    // Snapshot at NOW-40 already contains that trade.
+    book.applySnapshot({ traderId: '1', address: A, time: NOW - 40, positions: [{ coin: 'BTC', szi: '1', entryPx: '100' }], partial: false }, out, NOW);
+    expect(out.events).toHaveLength(0);
+    book.applyTrade(trade(A, B, '1', '110', NOW - 30), out);
+    book.applyTrade(trade(B, A, '0.5', '120', NOW - 20), out);
+    book.applyTrade(trade(B, A, '3', '130', NOW - 10), out);
+    book.applyTrade(trade(A, B, '1.5', '125', NOW - 5), out);
+    expect(out.events.map((e) => e.change.event_type)).toEqual([
+      'position_increased',
+      'position_decreased',
+      'position_flipped',
+      'position_closed',
+    ]);
+    expect(out.events.every((e) => e.source === 'stream' && e.address === A)).toBe(true);
+    // Average cost: entry 105 after the increase; selling 0.5 at 120 realizes 7.5; the flip closes 1.5 at 130 (+37.5).
+    const pnl = out.fills.map((f) => f.closedPnl);
+    expect(pnl).toEqual(['0', '7.5', '37.5', '7.5']);
+    expect(book.positionsOf(A)).toEqual([]);
+  });
+
+  it('a snapshot that agrees with the stream emits nothing, even with newer trades applied', () => {
+    const book = new LiveBook();
+    const out = emptyChanges();
+    book.applySnapshot({ traderId: '1', address: A, time: NOW - 100, positions: [], partial: false }, out, NOW);
+    book.applyTrade(trade(A, B, '2', '100', NOW - 90), out);
+    book.applyTrade(trade(A, B, '1', '100', NOW - 10), out); // after the next snapshot's time
+    const before = out.events.length;
+    const r = book.applySnapshot(
+      { traderId: '1', address: A, time: NOW - 50, positions: [{ coin: 'BTC', szi: '2.0', entryPx: '100' }], partial: false },
+      out,
+      NOW,
+    );
+    expect(r.corrected).toBe(false);
+    expect(out.events.length).toBe(before);
+    expect(book.positionsOf(A)).toEqual([{ coin: 'BTC', szi: '3', entryPx: '100' }]);
+  });
+
+  it('a snapshot that disagrees (a backstop liquidation) corrects with snapshot events and resets', () => {
+    const book = new LiveBook();
+    const out = emptyChanges();
+    book.applySnapshot({ traderId: '1', address: A, time: NOW - 100, positions: [{ coin: 'ETH', szi: '-4', entryPx: '10' }], partial: false }, out, NOW);
+    const r = book.applySnapshot({ traderId: '1', address: A, time: NOW - 50, positions: [], partial: false }, out, NOW);
+    expect(r.corrected).toBe(true);
+    expect(r.events).toHaveLength(1);
+    expect(r.events[0]).toMatchObject({ source: 'snapshot', change: { event_type: 'position_closed', coin: 'ETH', previous_size: '-4' } });
+    expect(book.positionsOf(A)).toEqual([]);
+    // The same snapshot again changes nothing.
+    expect(book.applySnapshot({ traderId: '1', address: A, time: NOW - 40, positions: [], partial: false }, out, NOW).events).toHaveLength(0);
+  });
+
+  it('a trade arriving after a snapshot that already contains it is not applied twice', () => {
+    const book = new LiveBook();
+    const out = emptyChanges();
+    book.applySnapshot({ traderId: '1', address: A, time: NOW - 100, positions: [], partial: false }, out, NOW);
+    book.applySnapshot({ traderId: '1', address: A, time: NOW - 20, positions: [{ coin: 'BTC', szi: '1', entryPx: '100' }], partial: false }, out, NOW);
+    const events = out.events.length;
+    book.applyTrade(trade(A, B, '1', '100', NOW - 30), out); // late delivery, older than the snapshot
+    expect(out.events.length).toBe(events);
+    expect(book.positionsOf(A)).toEqual([{ coin: 'BTC', szi: '1', entryPx: '100' }]);
+  });
+
+  it('a baseline replays trades newer than the snapshot that arrived before it', () => {
+    const book = new LiveBook();
+    const out = emptyChanges();
+    book.applyTrade(trade(A, B, '1', '100', NOW - 10), out);
+    const r = book.applySnapshot({ traderId: '1', address: A, time: NOW - 20, positions: [], partial: false }, out, NOW);
+    expect(r.baseline).toBe(true);
+    expect(r.events.map((e) => e.change.event_type)).toEqual(['position_opened']);
+    expect(book.positionsOf(A)).toEqual([{ coin: 'BTC', szi: '1', entryPx: '100' }]);
+  });
+
+  it('a partial snapshot never closes what it could not read; stale snapshots are ignored', () => {
+    const book = new LiveBook(1000);
+    const out = emptyChanges();
+    book.applySnapshot({ traderId: '1', address: A, time: NOW - 100, positions: [{ coin: 'ETH', szi: '1', entryPx: '1' }], partial: false }, out, NOW);
+    const r = book.applySnapshot({ traderId: '1', address: A, time: NOW - 50, positions: [], partial: true }, out, NOW);
+    expect(r.events).toHaveLength(0);
+    expect(book.positionsOf(A)).toHaveLength(1);
+    expect(book.applySnapshot({ traderId: '1', address: A, time: NOW - 5000, positions: [], partial: false }, out, NOW).stale).toBe(true);
+  });
+
+  it('prunes recent trades past the horizon', () => {
+    const book = new LiveBook(100);
+    const out = emptyChanges();
+    book.applyTrade(trade(A, B, '1', '100', NOW - 500), out);
+    book.prune(NOW);
+    const r = book.applySnapshot({ traderId: '1', address: A, time: NOW - 50, positions: [], partial: false }, out, NOW);
+    expect(r.events).toHaveLength(0);
+  });
+});
