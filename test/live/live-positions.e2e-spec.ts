@@ -1,0 +1,125 @@
+import Decimal from 'decimal.js';
+import { startSimulator } from '../../src/simulator';
+import type { SimulatorHandle } from '../../src/simulator';
+import { startTestApp, TestApp } from '../support/app';
+import { createTestDatabase, TestDatabase, withClient } from '../support/database';
+import { EventListener } from '../support/events';
+import { waitFor } from '../support/process';
+import { createTestRedis } from '../support/redis';
+
+const COINS = ['BTC', 'ETH', 'SOL'];
+
+/**
+ * Live positions from the public trade stream against the simulator's ground truth: every
+ * baselined trader's positions end equal to the exchange's, a backstop liquidation (no public
+ * trade) is corrected by a snapshot, and the event chain of every trader and coin has no
+ * duplicate and no gap (each event starts where the previous one ended).
+ */
+describe('live positions from the trade stream', () => {
+  let sim: SimulatorHandle;
+  let db: TestDatabase;
+  let app: TestApp;
+  let listener: EventListener;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 21, traders: 60, coins: COINS, tradeRate: 0, weightPerMinute: 100_000 });
+    db = await createTestDatabase();
+    const redis = await createTestRedis();
+    listener = await EventListener.start(redis.url);
+    app = await startTestApp({
+      ROLE: 'discovery,worker',
+      DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
+      HYPERLIQUID_API_URL: sim.httpUrl,
+      WEBSOCKET_URL: sim.wsUrl,
+      RATE_LIMIT_WEIGHT_PER_MINUTE: '100000',
+      TRACKING_INTERVAL_SECONDS: '4',
+      INCLUDE_VAULTS: 'true',
+    });
+    await waitFor(async () => sim.control.stats().ws.subscriptions >= COINS.length, 15000);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await listener?.close();
+    await sim?.close();
+    await db?.drop();
+  });
+
+  const baselined = () =>
+    withClient(db.url, (c) => c.query<{ n: string }>('SELECT count(*) AS n FROM traders WHERE live_baseline_at IS NOT NULL')).then((r) =>
+      Number(r.rows[0].n),
+    );
+
+  it('follows every baselined trader through a stream of trades and a backstop liquidation', async () => {
+    sim.control.setTradeRate(150);
+    // Everyone who trades is discovered and baselined within a few rounds.
+    await waitFor(async () => (await baselined()) >= 40, 30000);
+    await new Promise((r) => setTimeout(r, 3000));
+
+    // A baselined trader with an open position is liquidated by the backstop: no public trade.
+    const victim = await waitFor(async () => {
+      const { rows } = await withClient(db.url, (c) =>
+        c.query<{ address: string; coin: string }>(`
+          SELECT t.address, p.coin FROM trader_positions p JOIN traders t ON t.id = p.trader_id
+           WHERE t.live_baseline_at IS NOT NULL AND NOT t.is_vault ORDER BY abs(p.szi) DESC LIMIT 1`),
+      );
+      return rows[0];
+    });
+    sim.control.liquidate({ user: victim.address, coin: victim.coin, method: 'backstop' });
+    await new Promise((r) => setTimeout(r, 2000));
+    sim.control.setTradeRate(0);
+
+    // Reconciliation (a snapshot round) corrects it with a snapshot event.
+    const correction = await waitFor(async () =>
+      listener
+        .forTrader(victim.address)
+        .find((e) => e.details.source === 'snapshot' && e.details.coin === victim.coin && e.details.current_size === '0'),
+      20000,
+    );
+    expect(correction.event_type).toBe('position_closed');
+
+    // After the next full round every baselined trader equals the exchange.
+    await new Promise((r) => setTimeout(r, 9000));
+    const truth = new Map(sim.control.truth().map((t) => [t.address, t]));
+    const { rows } = await withClient(db.url, (c) =>
+      c.query<{ address: string; positions: Array<{ coin: string; szi: string }> | null }>(`
+        SELECT t.address, (SELECT json_agg(json_build_object('coin', p.coin, 'szi', p.szi::text)) FROM trader_positions p
+                            WHERE p.trader_id = t.id) AS positions
+          FROM traders t WHERE t.live_baseline_at IS NOT NULL`),
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(40);
+    let equal = 0;
+    const mismatches: string[] = [];
+    for (const r of rows) {
+      const ours = new Map((r.positions ?? []).map((p) => [p.coin, new Decimal(p.szi)]));
+      const theirs = new Map((truth.get(r.address)?.positions ?? []).filter((p) => Number(p.szi) !== 0).map((p) => [p.coin, new Decimal(p.szi)]));
+      const same = ours.size === theirs.size && [...theirs].every(([coin, szi]) => ours.get(coin)?.equals(szi));
+      if (same) equal++;
+      else mismatches.push(r.address);
+    }
+    expect(mismatches).toEqual([]);
+    expect(equal / rows.length).toBeGreaterThanOrEqual(0.999);
+  });
+
+  it('emits no duplicate and leaves no gap: each event starts where the previous one ended', async () => {
+    const chains = new Map<string, Array<{ previous: string; current: string; id: number }>>();
+    for (const e of listener.received) {
+      const key = `${e.trader_address}|${e.details.coin}`;
+      const list = chains.get(key) ?? [];
+      list.push({ previous: e.details.previous_size, current: e.details.current_size, id: e.id });
+      chains.set(key, list);
+    }
+    expect(chains.size).toBeGreaterThan(20);
+    const ids = listener.received.map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const [key, list] of chains) {
+      list.sort((a, b) => a.id - b.id);
+      for (let i = 1; i < list.length; i++) {
+        if (!new Decimal(list[i].previous).equals(new Decimal(list[i - 1].current))) {
+          throw new Error(`${key}: event ${list[i].id} starts at ${list[i].previous}, previous ended at ${list[i - 1].current}`);
+        }
+      }
+    }
+  });
+});
