@@ -66,6 +66,27 @@ describe('LiveBook', () => {
     expect(book.applySnapshot({ traderId: '1', address: A, time: NOW - 40, positions: [], partial: false }, out, NOW).events).toHaveLength(0);
   });
 
+  it('a correction placed before trades already applied keeps the event chain continuous', () => {
+    const book = new LiveBook();
+    const out = emptyChanges();
+    book.applySnapshot({ traderId: '1', address: A, time: NOW - 100, positions: [{ coin: 'BTC', szi: '1', entryPx: '100' }], partial: false }, out, NOW);
+    book.applyTrade(trade(A, B, '1', '100', NOW - 10), out); // 1 → 2, emitted
+    // The exchange says 0.5 at NOW-50 (half was liquidated before that trade): live is 1.5 now.
+    const r = book.applySnapshot(
+      { traderId: '1', address: A, time: NOW - 50, positions: [{ coin: 'BTC', szi: '0.5', entryPx: '100' }], partial: false },
+      out,
+      NOW,
+    );
+    expect(r.events).toHaveLength(1);
+    expect(r.events[0].change).toMatchObject({ event_type: 'position_decreased', previous_size: '2', current_size: '1.5', size_change: '-0.5' });
+    expect(book.positionsOf(A)).toEqual([{ coin: 'BTC', szi: '1.5', entryPx: '100' }]);
+    const chain = out.events.map((e) => [e.change.previous_size, e.change.current_size]);
+    expect(chain).toEqual([
+      ['1', '2'],
+      ['2', '1.5'],
+    ]);
+  });
+
   it('a trade arriving after a snapshot that already contains it is not applied twice', () => {
     const book = new LiveBook();
     const out = emptyChanges();

@@ -185,17 +185,22 @@ export class LiveBook {
       return { events: out.events.slice(eventsBefore), baseline: true, corrected: false, stale: false };
     }
 
-    // The stream's view as of the snapshot: undo (in size) what was applied after it.
-    const asOf = new Map<string, string>();
-    for (const [coin, p] of existing.positions) asOf.set(coin, p.szi);
+    // Reset to the exchange's positions (and entry prices) as of the snapshot, then re-apply the
+    // trades applied after it. The positions move by exactly (snapshot − stream view as of its
+    // time); events describe that move from the live view before to the live view after, so each
+    // trader's event chain stays continuous.
+    const before = [...existing.positions].map(([coin, p]) => ({ coin, ...p }));
+    // A partial snapshot (an unparsable position) leaves the coins it does not show untouched.
+    const shown = new Set(snap.positions.map((p) => p.coin));
+    const kept = snap.partial ? [...existing.positions].filter(([coin]) => !shown.has(coin)) : [];
+    existing.positions = new Map([...kept, ...toMap(snap.positions)]);
+    existing.baselineAt = snap.time;
     for (const t of later) {
-      if (!t.applied) continue;
-      const prev = toDecimal(asOf.get(t.coin) ?? '0');
-      asOf.set(t.coin, formatDecimal(prev.minus(toDecimal(signed(t)))));
+      if (!t.applied || (snap.partial && !shown.has(t.coin))) continue;
+      this.advance(existing, t, null, false);
     }
-    const asOfList: PositionLike[] = [...asOf].map(([coin, szi]) => ({ coin, szi, entryPx: existing.positions.get(coin)?.entryPx ?? null }));
-    let changes = diffPositions(asOfList, snap.positions, { markPrices: snap.marks });
-    if (snap.partial) changes = changes.filter((c) => c.event_type !== 'position_closed');
+    const after = [...existing.positions].map(([coin, p]) => ({ coin, ...p }));
+    const changes = diffPositions(before, after, { markPrices: snap.marks });
     for (const change of changes) {
       out.events.push({
         traderId: existing.traderId,
@@ -205,14 +210,6 @@ export class LiveBook {
         dedupeKey: `snap:${existing.traderId}:${change.coin}:${snap.time}`,
         change,
       });
-    }
-    // Reset to the exchange's positions (and entry prices), then re-apply the newer trades.
-    const keep = snap.partial ? existing.positions : new Map<string, LivePosition>();
-    existing.positions = new Map([...keep, ...toMap(snap.positions)]);
-    existing.baselineAt = snap.time;
-    for (const t of later) {
-      if (!t.applied) continue;
-      this.advance(existing, t, null, false);
     }
     return { events: out.events.slice(eventsBefore), baseline: false, corrected: changes.length > 0, stale: false };
   }

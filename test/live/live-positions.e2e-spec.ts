@@ -66,9 +66,10 @@ describe('live positions from the trade stream', () => {
       );
       return rows[0];
     });
-    sim.control.liquidate({ user: victim.address, coin: victim.coin, method: 'backstop' });
-    await new Promise((r) => setTimeout(r, 2000));
+    // Quiet market first, so the correction is exactly the liquidation.
     sim.control.setTradeRate(0);
+    await new Promise((r) => setTimeout(r, 1500));
+    sim.control.liquidate({ user: victim.address, coin: victim.coin, method: 'backstop' });
 
     // Reconciliation (a snapshot round) corrects it with a snapshot event.
     const correction = await waitFor(async () =>
@@ -103,15 +104,18 @@ describe('live positions from the trade stream', () => {
   });
 
   it('emits no duplicate and leaves no gap: each event starts where the previous one ended', async () => {
+    // Only this test's traders: the Redis channel is server-wide.
+    const ours = new Set(sim.control.traders());
+    const received = listener.received.filter((e) => ours.has(e.trader_address));
     const chains = new Map<string, Array<{ previous: string; current: string; id: number }>>();
-    for (const e of listener.received) {
+    for (const e of received) {
       const key = `${e.trader_address}|${e.details.coin}`;
       const list = chains.get(key) ?? [];
       list.push({ previous: e.details.previous_size, current: e.details.current_size, id: e.id });
       chains.set(key, list);
     }
     expect(chains.size).toBeGreaterThan(20);
-    const ids = listener.received.map((e) => e.id);
+    const ids = received.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const [key, list] of chains) {
       list.sort((a, b) => a.id - b.id);

@@ -12,8 +12,9 @@ export interface TestApp {
 
 /** Boots the real app in-process on port 0, exactly as main.ts does, with env overrides. */
 export async function startTestApp(env: Record<string, string>): Promise<TestApp> {
-  const config = loadConfig({ DB_MIGRATE: 'false', LOG_LEVEL: 'warn', PORT: '0', ...env }, 'test');
-  const app = await createApp(config, { logs: false });
+  const config = loadConfig({ DB_MIGRATE: 'false', LOG_LEVEL: process.env.TEST_APP_LOG_LEVEL ?? 'warn', PORT: '0', ...env }, 'test');
+  // TEST_APP_LOGS=1 shows the app's JSON logs (debugging a test).
+  const app = await createApp(config, { logs: process.env.TEST_APP_LOGS === '1' });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, url, config, close: () => app.close() };
