@@ -10,6 +10,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { runMigrationsWithLock } from './database/migration-runner';
+import { RedisIoAdapter } from './gateway/redis-io.adapter';
 import { AppModule } from './roles/app.module';
 
 export function packageVersion(): string {
@@ -49,11 +50,15 @@ export async function createApp(config: AppConfig, opts: { logs?: boolean } = {}
   });
   if (opts.logs !== false) app.useLogger(app.get(PinoLogger));
   app.useBodyParser('json', { limit: '64kb' });
+  app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(createValidationPipe());
   if (config.hasRole('api')) {
     app.enableCors({ origin: config.corsOrigins === '*' ? true : config.corsOrigins });
     app.use(helmet({ contentSecurityPolicy: false }));
+    // Client IPs (rate limiting) from X-Forwarded-For only across the configured proxies.
+    app.set('trust proxy', config.trustProxyHops);
+    app.useWebSocketAdapter(await new RedisIoAdapter(app, config).connectRedis());
     setupSwagger(app, config);
   }
   return app;

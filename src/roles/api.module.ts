@@ -1,7 +1,12 @@
 import { CacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
 import { createKeyv } from '@keyv/redis';
+import { AdminModule } from '../admin/admin.module';
 import { AppConfig } from '../config/app-config';
+import { GatewayModule } from '../gateway/gateway.module';
+import { StatsModule } from '../stats/stats.module';
+import { ThrottleModule } from '../throttle/throttle.module';
+import { TradersModule } from '../traders/traders.module';
 import { RootController } from './root.controller';
 
 /** Role `api`: REST, Swagger, the Socket.IO gateway and the plain WebSocket; never calls the exchange. */
@@ -16,6 +21,11 @@ import { RootController } from './root.controller';
         return { stores: [store], ttl: config.leaderboardCacheTtlSeconds * 1000 };
       },
     }),
+    ThrottleModule,
+    GatewayModule,
+    TradersModule,
+    StatsModule,
+    AdminModule,
   ],
   controllers: [RootController],
 })

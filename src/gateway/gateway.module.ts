@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { ConnectionCountService } from './connection-count.service';
+import { EventBackfillRepository } from './event-backfill.repository';
+import { EventRelayService } from './event-relay.service';
+import { GatewayMetrics } from './gateway.metrics';
+import { PlainWsGateway } from './plain-ws.gateway';
+import { UpdatesGateway } from './updates.gateway';
+
+/**
+ * Live events for clients (api role only): Socket.IO namespace `/updates`, the plain WebSocket
+ * `/ws/v1/updates`, and the relay from the Redis channels to both. The Socket.IO server itself is
+ * created by RedisIoAdapter (set in createApp).
+ */
+@Module({
+  providers: [
+    GatewayMetrics,
+    ConnectionCountService,
+    UpdatesGateway,
+    PlainWsGateway,
+    EventBackfillRepository,
+    EventRelayService,
+  ],
+  exports: [ConnectionCountService],
+})
+export class GatewayModule {}

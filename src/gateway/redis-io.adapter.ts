@@ -1,0 +1,63 @@
+import { INestApplication, Logger } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import Redis from 'ioredis';
+import type { Server, ServerOptions } from 'socket.io';
+import { AppConfig } from '../config/app-config';
+import { RedisKeys } from '../redis/redis-keys';
+import { REDIS_CLIENT } from '../redis/redis.tokens';
+import { originAllowed } from './origin-policy';
+import { whenReady } from './when-ready';
+
+/**
+ * Socket.IO on the app's HTTP server with the Redis adapter, so room operations and broadcasts
+ * made through the adapter reach the sockets of every api replica. (Live events do not go through
+ * it: each replica relays the Redis channel to its own sockets, see EventRelayService.) Publishes on
+ * the shared client; subscribes on a dedicated connection closed with the app.
+ */
+export class RedisIoAdapter extends IoAdapter {
+  private readonly logger = new Logger(RedisIoAdapter.name);
+  private subClient: Redis | null = null;
+
+  constructor(
+    private readonly app: INestApplication,
+    private readonly config: AppConfig,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const origins = this.config.corsOrigins;
+    const ours: Partial<ServerOptions> = {
+      ...options,
+      serveClient: false,
+      maxHttpBufferSize: 16 * 1024,
+      cors: { origin: origins === '*' ? true : [...origins] },
+      allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin, origins)),
+    };
+    const server = super.createIOServer(port, ours) as Server;
+    if (!this.subClient) throw new Error('RedisIoAdapter.connectRedis() must be awaited before the app starts');
+    const pub = this.app.get<Redis>(REDIS_CLIENT);
+    // Pub/sub channels are server-wide: apps on different logical databases keep separate rooms.
+    const key = `${RedisKeys.socketIoAdapterKey}:${pub.options.db ?? 0}`;
+    server.adapter(createAdapter(pub, this.subClient, { key }));
+    return server;
+  }
+
+  /** Opens the adapter's subscriber connection (it must be ready before the adapter subscribes). */
+  async connectRedis(): Promise<this> {
+    const sub = this.app.get<Redis>(REDIS_CLIENT).duplicate({ connectionName: 'traderscout:socket.io-adapter' });
+    sub.on('error', (err: Error) => this.logger.debug({ msg: 'socket.io adapter redis error', error: err.message }));
+    this.subClient = sub;
+    // Not holding up the boot when Redis is down: the adapter then subscribes while connecting,
+    // and ioredis recovers with one reconnect.
+    await whenReady(sub, 5_000).catch((err: Error) => this.logger.warn({ msg: 'socket.io adapter: Redis not ready', error: err.message }));
+    return this;
+  }
+
+  override async dispose(): Promise<void> {
+    await super.dispose();
+    this.subClient?.disconnect();
+    this.subClient = null;
+  }
+}

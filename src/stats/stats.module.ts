@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { GatewayModule } from '../gateway/gateway.module';
+import { RateBudgetModule } from '../rate-budget/rate-budget.module';
+import { FreshnessController, StatsController } from './stats.controller';
+import { StatsRepository } from './stats.repository';
+import { StatsService } from './stats.service';
+
+/** GET /api/v1/stats and GET /health/traders (api role). Reads the weight budget, never spends it. */
+@Module({
+  imports: [GatewayModule, RateBudgetModule],
+  controllers: [StatsController, FreshnessController],
+  providers: [StatsRepository, StatsService],
+})
+export class StatsModule {}

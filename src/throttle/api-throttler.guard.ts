@@ -1,0 +1,24 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { Request } from 'express';
+import { RedisKeys } from '../redis/redis-keys';
+
+/** Probes and scrapes are never limited: a throttled liveness probe would restart a healthy pod. */
+const EXEMPT_PREFIXES = ['/health', '/metrics', '/docs'];
+
+/**
+ * Per-client-IP limit over all public routes together (Nest's default keys per route and handler).
+ * The client IP is `req.ip`, which honours TRUST_PROXY_HOPS (X-Forwarded-For behind a proxy).
+ */
+@Injectable()
+export class ApiThrottlerGuard extends ThrottlerGuard {
+  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const path = context.switchToHttp().getRequest<Request>().path;
+    return EXEMPT_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`) || path.startsWith(`${p}-`));
+  }
+
+  protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
+    return `${RedisKeys.throttlePrefix}:${name}:${tracker}`;
+  }
+}
