@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { createKeyv } from '@keyv/redis';
 import { AdminModule } from '../admin/admin.module';
 import { AppConfig } from '../config/app-config';
+import { DashboardModule } from '../dashboard/dashboard.module';
 import { GatewayModule } from '../gateway/gateway.module';
 import { StatsModule } from '../stats/stats.module';
 import { ThrottleModule } from '../throttle/throttle.module';
@@ -26,6 +27,7 @@ import { RootController } from './root.controller';
     TradersModule,
     StatsModule,
     AdminModule,
+    DashboardModule,
   ],
   controllers: [RootController],
 })

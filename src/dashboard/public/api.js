@@ -1,0 +1,37 @@
+// The REST API, relative to where the app is mounted: the page lives at <base>dashboard, so
+// document.baseURI's directory is <base> (works on any host and behind a path prefix).
+
+export const BASE = new URL('.', document.baseURI);
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** GET a JSON route with query parameters (empty values left out); throws ApiError with the server's message. */
+export async function getJson(path, params = {}) {
+  const url = new URL(path, BASE);
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));
+  }
+  let res;
+  try {
+    res = await fetch(url, { headers: { accept: 'application/json' } });
+  } catch {
+    throw new ApiError(0, 'the server is unreachable');
+  }
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    // not JSON: keep the status text
+  }
+  if (!res.ok) {
+    const retry = res.headers.get('retry-after');
+    const message = (body && typeof body.message === 'string' && body.message) || res.statusText || `HTTP ${res.status}`;
+    throw new ApiError(res.status, retry ? `${message} (retry in ${retry} s)` : message);
+  }
+  return body;
+}
