@@ -3,7 +3,7 @@
  * transport) on /updates and records publish→receive latency of every `trade_event` into a
  * histogram it reports to the parent. Messages (IPC):
  *   parent → {cmd:'connect', url, count, concurrency}   child → {type:'connected', ok, failed, ms}
- *   parent → {cmd:'report'}                              child → {type:'report', connected, received, histogram, disconnects}
+ *   parent → {cmd:'report'}                              child → {type:'report', connected (still), received, histogram, disconnects, errors}
  *   parent → {cmd:'close'}                               child exits
  */
 import { performance } from 'perf_hooks';
@@ -14,6 +14,8 @@ const sockets: Socket[] = [];
 const histogram = new Map<number, number>();
 let received = 0;
 let disconnects = 0;
+/** connect_error messages → count. */
+const errors = new Map<string, number>();
 
 const now = (): number => performance.timeOrigin + performance.now();
 
@@ -39,7 +41,8 @@ function connectOne(url: string): Promise<boolean> {
       socket.on('disconnect', () => disconnects++);
       resolve(true);
     });
-    socket.once('connect_error', () => {
+    socket.once('connect_error', (err: Error) => {
+      errors.set(err.message, (errors.get(err.message) ?? 0) + 1);
       socket.close();
       resolve(false);
     });
@@ -65,7 +68,8 @@ async function connect(url: string, count: number, concurrency: number): Promise
 process.on('message', (msg: { cmd: string; url?: string; count?: number; concurrency?: number }) => {
   if (msg.cmd === 'connect') void connect(msg.url!, msg.count!, msg.concurrency ?? 100);
   else if (msg.cmd === 'report') {
-    process.send?.({ type: 'report', connected: sockets.length, received, disconnects, histogram: [...histogram.entries()] });
+    const live = sockets.filter((s) => s.connected).length;
+    process.send?.({ type: 'report', connected: live, received, disconnects, errors: Object.fromEntries(errors), histogram: [...histogram.entries()] });
   } else if (msg.cmd === 'close') {
     for (const s of sockets) s.close();
     setTimeout(() => process.exit(0), 200);

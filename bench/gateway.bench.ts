@@ -50,6 +50,7 @@ const now = (): number => performance.timeOrigin + performance.now();
 
 interface WorkerReport {
   connected: number;
+  errors: Record<string, number>;
   received: number;
   disconnects: number;
   histogram: Array<[number, number]>;
@@ -71,6 +72,7 @@ interface StepResult {
   heapPerClientKb: number;
   cpuPercent: number;
   disconnects: number;
+  connectErrors: Record<string, number>;
 }
 
 function hardLimit(): number {
@@ -231,10 +233,10 @@ async function runStep(clients: number, database: string, limit: number, redis: 
       ),
     );
     const connectSeconds = (Date.now() - started) / 1000;
-    const ok = (await Promise.all(workers.map((w) => request<WorkerReport>(w, { cmd: 'report' }, 'report', 30_000)))).reduce(
-      (s, r) => s + r.connected,
-      0,
-    );
+    const atConnect = await Promise.all(workers.map((w) => request<WorkerReport>(w, { cmd: 'report' }, 'report', 30_000)));
+    const ok = atConnect.reduce((s, r) => s + r.connected, 0);
+    const connectErrors: Record<string, number> = {};
+    for (const r of atConnect) for (const [m, n] of Object.entries(r.errors)) connectErrors[m] = (connectErrors[m] ?? 0) + n;
     await sleep(2000); // let the server settle after the connection burst
     const heapConnected = await heapUsedMb(server.url);
     const atConnected = procStats(server.pid);
@@ -282,6 +284,7 @@ async function runStep(clients: number, database: string, limit: number, redis: 
       heapPerClientKb: ((heapConnected - heapBefore) * 1024) / Math.max(1, ok),
       cpuPercent,
       disconnects: reports.reduce((s, r) => s + r.disconnects, 0),
+      connectErrors,
     };
   } finally {
     for (const w of workers) {
@@ -307,6 +310,7 @@ function printTable(results: StepResult[]): void {
     'RSS/client KB',
     'heap/client KB',
     'server CPU % while publishing',
+    'disconnects',
   ];
   const rows = results.map((r) => [
     String(r.clients),
@@ -321,6 +325,7 @@ function printTable(results: StepResult[]): void {
     r.perClientKb.toFixed(1),
     r.heapPerClientKb.toFixed(1),
     r.cpuPercent.toFixed(0),
+    String(r.disconnects),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i])).join(' | ')} |`;
@@ -354,7 +359,8 @@ async function main(): Promise<void> {
       results.push(r);
       process.stdout.write(
         `  connected ${r.connected} in ${r.connectSeconds.toFixed(1)} s; delivered ${r.received}/${r.expected}; ` +
-          `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; ${r.perClientKb.toFixed(1)} KB RSS per client\n`,
+          `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; ${r.perClientKb.toFixed(1)} KB RSS per client; ` +
+          `${r.disconnects} disconnected during the step; connect errors ${JSON.stringify(r.connectErrors)}\n`,
       );
     }
   } finally {

@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import Redis from 'ioredis';
 import type { LeaderboardUpdatedPayload, TradeEventPayload } from '../events/trade-event.payload';
 import { RedisKeys } from '../redis/redis-keys';
@@ -28,7 +35,7 @@ const BACKFILL_LIMIT = 5_000;
  * before they are published) and delivers it; the recent-id set drops the overlap.
  */
 @Injectable()
-export class EventRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class EventRelayService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(EventRelayService.name);
   private readonly seenEvents = new RecentIds<number>(RECENT_IDS);
   private readonly seenLeaderboards = new RecentIds<string>(64);
@@ -62,6 +69,11 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
     } catch (err) {
       this.logger.error({ msg: 'subscribing to the live event channels failed', error: (err as Error).message });
     }
+  }
+
+  /** Before Redis connections close (another module's shutdown hook), so that is not taken for an outage. */
+  beforeApplicationShutdown(): void {
+    this.stopped = true;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,8 +1,10 @@
+import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
   OnGatewayConnection,
   OnGatewayDisconnect,
+  OnGatewayInit,
   SubscribeMessage,
   WebSocketGateway,
   WebSocketServer,
@@ -25,6 +27,20 @@ import {
 } from './subscription';
 
 export const UPDATES_NAMESPACE = '/updates';
+/** How often sockets are checked for an unread backlog. */
+const SWEEP_MS = 5_000;
+/** A socket with more than this queued (engine.io packets, or bytes in its WebSocket) is not reading. */
+const MAX_QUEUED_PACKETS = 2_000;
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+/** The parts of engine.io's connection the slow-consumer sweep reads (not in its public types). */
+interface EngineConnection {
+  writeBuffer?: unknown[];
+  transport?: { socket?: { bufferedAmount?: number; readyState?: number; terminate?: () => void } };
+  close(discard?: boolean): void;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface SubscriptionAck {
   ok: boolean;
@@ -45,7 +61,9 @@ interface ClientData {
  * so a broadcast through the Redis adapter would reach each client once per replica.
  */
 @WebSocketGateway({ namespace: UPDATES_NAMESPACE })
-export class UpdatesGateway implements OnGatewayConnection, OnGatewayDisconnect {
+export class UpdatesGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
+  private readonly logger = new Logger(UpdatesGateway.name);
+  private sweeper: NodeJS.Timeout | null = null;
   @WebSocketServer()
   private readonly nsp?: Namespace;
 
@@ -53,6 +71,28 @@ export class UpdatesGateway implements OnGatewayConnection, OnGatewayDisconnect 
     private readonly connections: ConnectionCountService,
     private readonly metrics: GatewayMetrics,
   ) {}
+
+  afterInit(): void {
+    this.sweeper = setInterval(() => this.dropSlowConsumers(), SWEEP_MS);
+    this.sweeper.unref();
+  }
+
+  /**
+   * Closes this process's connections at the transport level (clients see `transport close` and
+   * reconnect, to another replica in a rolling deploy; a Socket.IO `disconnect` would tell them
+   * not to), then cuts those that do not finish the WebSocket close handshake within 500 ms (a
+   * stalled client would otherwise hold the HTTP server open for ws's 30 s close timeout).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+    const engine = this.nsp?.server.engine as unknown as { clients?: Record<string, EngineConnection> } | undefined;
+    const conns = Object.values(engine?.clients ?? {});
+    if (conns.length === 0) return;
+    for (const conn of conns) conn.close(true);
+    await sleep(500);
+    for (const conn of conns) if (conn.transport?.socket?.readyState !== 3) conn.transport?.socket?.terminate?.();
+  }
 
   handleConnection(client: Socket): void {
     (client.data as ClientData).filter = EMPTY_FILTER;
@@ -113,6 +153,25 @@ export class UpdatesGateway implements OnGatewayConnection, OnGatewayDisconnect 
     const described = describeFilter(result.filter);
     client.emit('subscribed', described);
     return { ok: true, ...described };
+  }
+
+  /**
+   * Disconnects sockets that stopped reading: their backlog would otherwise grow in this process's
+   * memory for as long as they stay connected.
+   */
+  private dropSlowConsumers(): void {
+    if (!this.nsp) return;
+    for (const socket of this.nsp.sockets.values()) {
+      const conn = socket.conn as unknown as EngineConnection;
+      const queued = conn.writeBuffer?.length ?? 0;
+      const buffered = conn.transport?.socket?.bufferedAmount ?? 0;
+      if (queued > MAX_QUEUED_PACKETS || buffered > MAX_BUFFERED_BYTES) {
+        this.metrics.slowClients.labels('socket_io').inc();
+        this.logger.warn({ msg: 'dropping a slow Socket.IO client', queued, buffered });
+        socket.disconnect(true);
+        conn.transport?.socket?.terminate?.(); // it would not read a close handshake either
+      }
+    }
   }
 
   /**
