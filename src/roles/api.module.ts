@@ -5,6 +5,7 @@ import { AdminModule } from '../admin/admin.module';
 import { AppConfig } from '../config/app-config';
 import { DashboardModule } from '../dashboard/dashboard.module';
 import { GatewayModule } from '../gateway/gateway.module';
+import { LeaderboardApiModule } from '../leaderboard/leaderboard-api.module';
 import { StatsModule } from '../stats/stats.module';
 import { ThrottleModule } from '../throttle/throttle.module';
 import { TradersModule } from '../traders/traders.module';
@@ -25,6 +26,7 @@ import { RootController } from './root.controller';
     ThrottleModule,
     GatewayModule,
     TradersModule,
+    LeaderboardApiModule,
     StatsModule,
     AdminModule,
     DashboardModule,

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { LeaderboardModule } from '../leaderboard/leaderboard.module';
 import { LiveModule } from '../live/live.module';
 import { TrackingModule } from '../tracking/tracking.module';
 
 /** Role `worker`: tracking (75 s), live positions from the stream, leaderboard (10 min), admin-queued jobs. */
-@Module({ imports: [TrackingModule, LiveModule] })
+@Module({ imports: [TrackingModule, LiveModule, LeaderboardModule] })
 export class WorkerRoleModule {}

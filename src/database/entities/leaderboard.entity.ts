@@ -14,8 +14,20 @@ export class LeaderboardGenerationEntity {
 
   @Column({ name: 'trader_count', type: 'integer', default: 0 })
   traderCount!: number;
+
+  /** Eligible traders per window. */
+  @Column({ name: 'eligible_counts', type: 'jsonb', default: () => "'{}'::jsonb" })
+  eligibleCounts!: Record<string, number>;
+
+  @Column({ name: 'duration_ms', type: 'integer', nullable: true })
+  durationMs!: number | null;
 }
 
+/**
+ * One trader in one window of one generation. The table is partitioned by generation (then by
+ * window); each generation's table is written whole by the leaderboard run (see
+ * leaderboard-compute.repository.ts), never through this entity.
+ */
 @Entity({ name: 'leaderboard_metrics' })
 export class LeaderboardMetricEntity {
   @PrimaryColumn({ type: 'bigint' })
@@ -30,16 +42,24 @@ export class LeaderboardMetricEntity {
   @Column({ type: 'varchar', length: 42 })
   address!: string;
 
-  @Column({ name: 'trader_score', type: 'double precision', default: 0 })
+  /** Meets the score population's minimums in this window. */
+  @Column({ type: 'boolean' })
+  eligible!: boolean;
+
+  /** Rank by trader_score among the window's eligible traders (1 = best); null when not eligible. */
+  @Column({ name: 'score_rank', type: 'integer', nullable: true })
+  scoreRank!: number | null;
+
+  @Column({ name: 'trader_score', type: 'double precision' })
   traderScore!: number;
 
-  @Column({ name: 'account_age_days', type: 'integer', default: 0 })
+  @Column({ name: 'account_age_days', type: 'integer' })
   accountAgeDays!: number;
 
-  @Column({ name: 'total_volume_usd', type: 'numeric', default: 0 })
+  @Column({ name: 'total_volume_usd', type: 'numeric' })
   totalVolumeUsd!: string;
 
-  @Column({ name: 'trades_count', type: 'integer', default: 0 })
+  @Column({ name: 'trades_count', type: 'integer' })
   tradesCount!: number;
 
   @Column({ name: 'win_rate', type: 'double precision', nullable: true })
@@ -69,6 +89,19 @@ export class LeaderboardMetricEntity {
   @Column({ name: 'profit_factor', type: 'double precision', nullable: true })
   profitFactor!: number | null;
 
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
-  coverage!: Record<string, unknown>;
+  /** Completeness of the metric groups for the window (see leaderboard-fields.ts). */
+  @Column({ name: 'cov_volume', type: 'boolean' })
+  covVolume!: boolean;
+
+  @Column({ name: 'cov_pnl', type: 'boolean' })
+  covPnl!: boolean;
+
+  @Column({ name: 'cov_account', type: 'boolean' })
+  covAccount!: boolean;
+
+  @Column({ name: 'cov_risk', type: 'boolean' })
+  covRisk!: boolean;
+
+  @Column({ name: 'cov_age', type: 'boolean' })
+  covAge!: boolean;
 }

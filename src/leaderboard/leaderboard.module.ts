@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { HealthModule } from '../health/health.module';
+import { HyperliquidModule } from '../hyperliquid/hyperliquid.module';
+import { EnrichmentRepository } from './enrichment.repository';
+import { EnrichmentService } from './enrichment.service';
+import { LeaderboardComputeRepository } from './leaderboard-compute.repository';
+import { LeaderboardHealthIndicator } from './leaderboard.health';
+import { LeaderboardMetrics } from './leaderboard.metrics';
+import { LeaderboardScheduler } from './leaderboard.scheduler';
+import { LeaderboardService } from './leaderboard.service';
+
+/**
+ * Role `worker`: the leaderboard computation (every LEADERBOARD_INTERVAL_SECONDS and on admin
+ * request, one worker at a time) and enrichment from the exchange (low priority).
+ */
+@Module({
+  imports: [HyperliquidModule, HealthModule],
+  providers: [
+    LeaderboardComputeRepository,
+    LeaderboardService,
+    LeaderboardScheduler,
+    LeaderboardMetrics,
+    EnrichmentRepository,
+    EnrichmentService,
+    LeaderboardHealthIndicator,
+  ],
+  exports: [LeaderboardService],
+})
+export class LeaderboardModule {}
