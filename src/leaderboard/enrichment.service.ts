@@ -12,8 +12,8 @@ const BATCH = 10;
 const LEASE_SECONDS = 900;
 /** A trader is enriched again after this long (incrementally: fills since the last fetch). */
 const REFRESH_HOURS = 6;
-/** Pause when nobody is due. */
-const IDLE_MS = 5000;
+/** Pause when nobody is due (cut short when this process computes a new board). */
+const IDLE_MS = 30_000;
 /** Enrichment only spends while the shared budget's last minute is below this share. */
 const BUDGET_SHARE = 0.5;
 /** Re-read this much before the previous fetch (fills the exchange showed late are upserted again). */
@@ -34,6 +34,7 @@ export class EnrichmentService implements OnApplicationBootstrap, BeforeApplicat
   private readonly logger = new Logger(EnrichmentService.name);
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
   readonly worker = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   lastEnrichedAt: number | null = null;
 
@@ -53,13 +54,18 @@ export class EnrichmentService implements OnApplicationBootstrap, BeforeApplicat
     await this.loop?.catch(() => undefined);
   }
 
+  /** A new board exists: look for traders to enrich now rather than after the idle pause. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
   private async run(): Promise<void> {
     const signal = this.abort.signal;
     while (!signal.aborted) {
       try {
         const claims = await this.repo.claim(this.worker, BATCH, REFRESH_HOURS, LEASE_SECONDS);
         if (claims.length === 0) {
-          await sleep(IDLE_MS, signal);
+          await this.idle(signal);
           continue;
         }
         for (const claim of claims) {
@@ -69,7 +75,7 @@ export class EnrichmentService implements OnApplicationBootstrap, BeforeApplicat
       } catch (err) {
         if (signal.aborted) break;
         this.logger.warn({ msg: 'enrichment pass failed', error: (err as Error).message });
-        await sleep(IDLE_MS, signal).catch(() => undefined);
+        await this.idle(signal).catch(() => undefined);
       }
     }
   }
@@ -85,6 +91,24 @@ export class EnrichmentService implements OnApplicationBootstrap, BeforeApplicat
       this.logger.warn({ msg: 'enrichment failed', address: claim.address, error: (err as Error).message });
       await this.repo.fail(claim.traderId, (err as Error).message);
     }
+  }
+
+  /** Waits IDLE_MS, or less when woken; rejects when aborted. */
+  private idle(signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason);
+      const done = (err?: unknown) => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        this.wakeUp = null;
+        if (err === undefined) resolve();
+        else reject(err);
+      };
+      const onAbort = () => done(signal.reason);
+      const timer = setTimeout(() => done(), IDLE_MS);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.wakeUp = () => done();
+    });
   }
 
   /** One trader: its portfolio history, then its fills from the last fetch (or the beginning) on. */
@@ -146,14 +170,14 @@ export class EnrichmentService implements OnApplicationBootstrap, BeforeApplicat
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }

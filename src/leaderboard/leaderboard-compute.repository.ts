@@ -438,17 +438,17 @@ export class LeaderboardComputeRepository {
         [
           `max(CASE WHEN in_${s} AND pk_${s} > 0 THEN (pk_${s} - av) / pk_${s} END) AS dd_${s}`,
           `max(av_n) FILTER (WHERE st_${s}) AS start_${s}`,
-          `avg(ntl / av) FILTER (WHERE snap AND av > 0 AND time > ${starts[s]}) AS risk_${s}`,
-          `(count(*) FILTER (WHERE time > ${starts[s]}))::int AS np_${s}`,
-          `coalesce(bool_or(time <= ${starts[s]}), false) AS anc_${s}`,
-          `coalesce(bool_or(snap AND time <= ${starts[s]}), false) AS sanc_${s}`,
+          `avg(ratio) FILTER (WHERE time > ${starts[s]}) AS risk_${s}`,
         ].join(',\n             '),
       )
       .join(',\n             ');
+    // Per window, from the first/last times: an anchor exists when the series starts at or before
+    // the window's start, and the trader has points inside when it ends after it.
     return `
       CREATE TEMP TABLE lb_av ON COMMIT DROP AS
       WITH pts AS (
-        SELECT trader_id, time, account_value AS av_n, account_value::float8 AS av, total_ntl_pos::float8 AS ntl, TRUE AS snap
+        SELECT trader_id, time, account_value AS av_n, account_value::float8 AS av,
+               CASE WHEN account_value > 0 THEN total_ntl_pos::float8 / account_value::float8 END AS ratio, TRUE AS snap
           FROM account_value_points
          WHERE time <= ${lit(times.t0)}
         UNION ALL
@@ -466,11 +466,12 @@ export class LeaderboardComputeRepository {
       )
       SELECT trader_id,
              max(av_n) FILTER (WHERE next_t IS NULL) AS latest_av,
+             min(time) AS first_t,
+             max(time) AS last_t,
              min(time) FILTER (WHERE snap) AS first_snap_at,
              max(CASE WHEN pk_a > 0 THEN (pk_a - av) / pk_a END) AS dd_a,
              max(av_n) FILTER (WHERE prev_t IS NULL) AS start_a,
-             avg(ntl / av) FILTER (WHERE snap AND av > 0) AS risk_a,
-             count(*)::int AS np_a,
+             avg(ratio) AS risk_a,
              ${aggs}
         FROM peaked
        GROUP BY trader_id`;
@@ -488,6 +489,7 @@ export class LeaderboardComputeRepository {
     const cols = WINDOWS.map(({ name, s }) => {
       const all = name === 'all';
       const trades = `(${all ? 'coalesce(l.n_all, 0)' : `coalesce(l.n_all - l.n_p${s}, 0)`} + coalesce(r.n, 0) + coalesce(p.xn_${s}, 0))`;
+      const points = all ? 'a.trader_id IS NOT NULL' : `coalesce(a.last_t > ${start[s]}, false)`;
       const volume = `(${all ? 'coalesce(l.v_all, 0)' : `coalesce(l.v_all - l.v_p${s}, 0)`} + coalesce(r.v, 0) + coalesce(p.xv_${s}, 0))`;
       return [
         `${trades}::int AS tr_${s}`,
@@ -500,14 +502,14 @@ export class LeaderboardComputeRepository {
         `CASE WHEN h.has_pnl AND a.start_${s} > 0 THEN coalesce(p.pnl_${s}, 0)::float8 / a.start_${s}::float8 END AS roi_${s}`,
         `a.dd_${s} AS dd_${s}`,
         `a.risk_${s} AS risk_${s}`,
-        all ? `TRUE AS ac_${s}` : `(${trades} > 0 OR coalesce(p.nf_${s}, 0) > 0 OR coalesce(a.np_${s}, 0) > 0) AS ac_${s}`,
+        all ? `TRUE AS ac_${s}` : `(${trades} > 0 OR coalesce(p.nf_${s}, 0) > 0 OR ${points}) AS ac_${s}`,
         `(${trades} >= ${Math.floor(opts.minTrades)} AND ${volume} >= ${num(opts.minVolumeUsd)}::numeric) AS el_${s}`,
         `(${s === 'a' ? ls : start[s]} >= ${ls} OR coalesce(e.fills_since <= ${start[s]} AND e.fills_until >= ${ls}, false)) AS cv_${s}`,
         `coalesce(e.fills_since <= ${start[s]} AND e.fills_until >= coalesce(t.last_seen_trading_at, '-infinity'), false) AS cp_${s}`,
-        all ? `e.portfolio_at IS NOT NULL AS ca_${s}` : `coalesce(a.anc_${s}, false) AS ca_${s}`,
+        all ? `e.portfolio_at IS NOT NULL AS ca_${s}` : `coalesce(a.first_t <= ${start[s]}, false) AS ca_${s}`,
         all
           ? `coalesce(a.first_snap_at <= least(l.first_at, r.first_at, p.first_at), false) AS cr_${s}`
-          : `coalesce(a.sanc_${s}, false) AS cr_${s}`,
+          : `coalesce(a.first_snap_at <= ${start[s]}, false) AS cr_${s}`,
       ].join(',\n             ');
     }).join(',\n             ');
     return `

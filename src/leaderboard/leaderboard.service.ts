@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import type { LeaderboardUpdatedPayload } from '../events/trade-event.payload';
 import { RedisKeys } from '../redis/redis-keys';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
+import { EnrichmentService } from './enrichment.service';
 import { ComputedGeneration, LeaderboardComputeRepository } from './leaderboard-compute.repository';
 import { DEFAULT_MIN_TRADES, DEFAULT_MIN_VOLUME_USD } from './leaderboard-fields';
 import { LeaderboardMetrics } from './leaderboard.metrics';
@@ -28,6 +29,7 @@ export class LeaderboardService implements BeforeApplicationShutdown {
     private readonly repo: LeaderboardComputeRepository,
     private readonly metrics: LeaderboardMetrics,
     private readonly config: AppConfig,
+    private readonly enrichment: EnrichmentService,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
 
@@ -78,6 +80,7 @@ export class LeaderboardService implements BeforeApplicationShutdown {
         stages_ms: result.stages,
       });
       await this.announce(result);
+      this.enrichment.wake();
       return result;
     } catch (err) {
       this.metrics.runs.inc({ result: 'failed' });
