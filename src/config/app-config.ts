@@ -20,6 +20,8 @@ export class AppConfig {
   leaderboardCacheTtlSeconds!: number;
   adminApiKey!: string | null;
   dbMigrate!: boolean;
+  /** Connections in this process's Postgres pool (1 for the embedded demo database). */
+  dbPoolMax!: number;
   logLevel!: LogLevel;
   includeVaults!: boolean;
   leaderboardWeights!: LeaderboardWeights;
@@ -37,6 +39,11 @@ export class AppConfig {
   /** Test-only fault injection (e.g. `exit-after-commit`: SIGKILL itself between commit and publish). */
   faultInjection!: string | null;
   version!: string;
+
+  /** REDIS_URL is `memory://`: in-process stand-ins for Redis (single process, every role). */
+  get inMemoryRedis(): boolean {
+    return this.redisUrl.startsWith('memory:');
+  }
 
   hasRole(role: Role): boolean {
     return this.roles.has(role);

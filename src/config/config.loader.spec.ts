@@ -53,6 +53,7 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'trace'],
     ['LEADERBOARD_WEIGHTS', '{"unknown":1}'],
     ['POPULAR_COINS', 'BTC,,ETH'],
+    ['DB_POOL_MAX', '0'],
   ])('rejects %s=%s with a message naming it', (name, value) => {
     let error: unknown;
     try {
@@ -62,5 +63,21 @@ describe('loadConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigValidationError);
     expect((error as Error).message).toContain(name);
+  });
+
+  it('accepts REDIS_URL=memory:// only for a process running every role', () => {
+    expect(loadConfig({ REDIS_URL: 'memory://' }).inMemoryRedis).toBe(true);
+    expect(loadConfig({ REDIS_URL: 'memory://', ROLE: 'api,worker,discovery' }).inMemoryRedis).toBe(true);
+    expect(loadConfig({}).inMemoryRedis).toBe(false);
+    for (const role of ['api', 'worker', 'discovery', 'api,worker']) {
+      expect(() => loadConfig({ REDIS_URL: 'memory://', ROLE: role })).toThrow(
+        /REDIS_URL.*memory:\/\/ works only for a single process running every role/,
+      );
+    }
+  });
+
+  it('reads DB_POOL_MAX (default 20)', () => {
+    expect(loadConfig({}).dbPoolMax).toBe(20);
+    expect(loadConfig({ DB_POOL_MAX: '1' }).dbPoolMax).toBe(1);
   });
 });

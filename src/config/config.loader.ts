@@ -40,9 +40,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): AppConfig
   const errors = validateSync(vars, { skipMissingProperties: false });
   if (errors.length > 0) throw new ConfigValidationError(describe(errors));
 
+  const roles = parseRoles(vars.ROLE);
+  if (vars.REDIS_URL.startsWith('memory:') && !ROLES.every((r) => roles.has(r))) {
+    throw new ConfigValidationError([
+      `REDIS_URL=${JSON.stringify(vars.REDIS_URL)}: memory:// works only for a single process running every role ` +
+        `(ROLE=all; this process has ROLE=${vars.ROLE}); processes that share work need a real Redis (redis://host:port)`,
+    ]);
+  }
   const config = new AppConfig();
   Object.assign(config, {
-    roles: parseRoles(vars.ROLE),
+    roles,
     port: vars.PORT,
     databaseUrl: vars.DATABASE_URL,
     redisUrl: vars.REDIS_URL,
@@ -59,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): AppConfig
     leaderboardCacheTtlSeconds: vars.LEADERBOARD_CACHE_TTL_SECONDS,
     adminApiKey: vars.ADMIN_API_KEY ?? null,
     dbMigrate: vars.DB_MIGRATE,
+    dbPoolMax: vars.DB_POOL_MAX,
     logLevel: vars.LOG_LEVEL,
     includeVaults: vars.INCLUDE_VAULTS,
     leaderboardWeights: {

@@ -112,7 +112,8 @@ export class EnvironmentVariables {
   @Validate(UrlConstraint, ['postgres:', 'postgresql:'])
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/traderscout';
 
-  @Validate(UrlConstraint, ['redis:', 'rediss:'])
+  /** `memory://` = in-process stand-ins (single process running every role; see config.loader.ts). */
+  @Validate(UrlConstraint, ['redis:', 'rediss:', 'memory:'])
   REDIS_URL = 'redis://127.0.0.1:6379';
 
   @Validate(UrlConstraint, ['http:', 'https:'])
@@ -219,6 +220,12 @@ export class EnvironmentVariables {
   @Min(1, { message: 'RATE_LIMIT_WINDOW_SECONDS must be an integer from 1 to 3600' })
   @Max(3600, { message: 'RATE_LIMIT_WINDOW_SECONDS must be an integer from 1 to 3600' })
   RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  @Transform(toInt)
+  @IsInt({ message: 'DB_POOL_MAX must be an integer from 1 to 200' })
+  @Min(1, { message: 'DB_POOL_MAX must be an integer from 1 to 200' })
+  @Max(200, { message: 'DB_POOL_MAX must be an integer from 1 to 200' })
+  DB_POOL_MAX = 20;
 
   @IsOptional()
   @IsIn(['exit-after-commit'], { message: 'FAULT_INJECTION must be exit-after-commit (tests only) or unset' })

@@ -10,7 +10,7 @@ import { DatabaseHealthIndicator } from './database.health';
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions(config.databaseUrl),
+        ...dataSourceOptions(config.databaseUrl, { extra: { max: config.dbPoolMax, connectionTimeoutMillis: 5000 } }),
         // Keep booting when Postgres is briefly down: health reports it, callers retry.
         retryAttempts: 5,
         retryDelay: 1000,

@@ -15,7 +15,14 @@ const META_RETRY_MS = 5000;
 
 /** Which coins to watch: every listed, non-delisted perp, or POPULAR_COINS when set. */
 export function coinsToWatch(universe: readonly PerpMeta[], popular: string[] | null): string[] {
-  const listed = universe.filter((m) => !m.isDelisted && isPerpCoin(m.name)).map((m) => m.name);
+  return popularAmong(listedPerps(universe), popular);
+}
+
+export function listedPerps(universe: readonly PerpMeta[]): string[] {
+  return universe.filter((m) => !m.isDelisted && isPerpCoin(m.name)).map((m) => m.name);
+}
+
+function popularAmong(listed: string[], popular: string[] | null): string[] {
   if (!popular) return listed;
   const set = new Set(listed);
   return popular.filter((c) => set.has(c));
@@ -72,6 +79,7 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
 
   onApplicationBootstrap(): void {
     this.pool.start();
+    void this.startFromCachedMarkets();
     void this.refreshMeta();
     const interval = setInterval(() => void this.refreshMeta(), this.config.metaRefreshSeconds * 1000);
     this.scheduler.addInterval('discovery-meta-refresh', interval);
@@ -84,13 +92,35 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
     this.abort.abort();
     if (this.metaTimer) clearTimeout(this.metaTimer);
     await this.pool.stop();
+    // Nest runs this module's shutdown hooks side by side: trades that arrived while the sockets
+    // were closing reach the database here, after the last of them.
+    await this.ingest.flushAll();
+  }
+
+  /**
+   * `meta` goes through the shared weight budget, which tracking keeps busy by design: after a
+   * restart the read can wait up to a window (a minute). The stream costs no weight, so the last
+   * known market list (kept in Redis) starts the subscriptions at once; `meta` then corrects it.
+   */
+  private async startFromCachedMarkets(): Promise<void> {
+    try {
+      const cached = await this.redis.get(RedisKeys.discoveryMarkets);
+      if (!cached || this.pool.coins().length > 0 || this.abort.signal.aborted) return;
+      const coins = popularAmong(JSON.parse(cached) as string[], this.config.popularCoins);
+      this.pool.setCoins(coins);
+      this.logger.log({ msg: 'watching markets (last known list, until meta answers)', coins: coins.length });
+    } catch (err) {
+      this.logger.warn({ msg: 'could not read the last known markets', error: (err as Error).message });
+    }
   }
 
   private async refreshMeta(): Promise<void> {
     if (this.abort.signal.aborted) return;
     try {
       const meta = await this.info.meta(this.abort.signal);
-      const coins = coinsToWatch(meta.items, this.config.popularCoins);
+      const listed = listedPerps(meta.items);
+      await this.redis.set(RedisKeys.discoveryMarkets, JSON.stringify(listed)).catch(() => undefined);
+      const coins = popularAmong(listed, this.config.popularCoins);
       const before = new Set(this.pool.coins());
       this.pool.setCoins(coins);
       this.lastMetaAt = Date.now();

@@ -40,7 +40,8 @@ export class RedisIoAdapter extends IoAdapter {
     const pub = this.app.get<Redis>(REDIS_CLIENT);
     // Pub/sub channels are server-wide: apps on different logical databases keep separate rooms.
     const key = `${RedisKeys.socketIoAdapterKey}:${pub.options.db ?? 0}`;
-    server.adapter(createAdapter(pub, this.subClient, { key }));
+    // REDIS_URL=memory:// is a single process: no replicas to join, the default adapter serves.
+    if (!this.config.inMemoryRedis) server.adapter(createAdapter(pub, this.subClient, { key }));
     return server;
   }
 

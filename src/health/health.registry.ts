@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Gauge, Registry } from 'prom-client';
 
 export interface HealthIndicator {
   name: string;
@@ -33,6 +34,22 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 export class HealthRegistry {
   private readonly indicators = new Map<string, HealthIndicator>();
   private readonly lastSuccess = new Map<string, Date>();
+
+  constructor(registry: Registry) {
+    // On every scrape: 1 per check that is up, 0 when down (alert on required="true" at 0).
+    const health = this;
+    new Gauge({
+      name: 'health_check_up',
+      help: 'Each /health/detailed check of this process: 1 up, 0 down',
+      labelNames: ['check', 'required'],
+      registers: [registry],
+      async collect() {
+        const { checks } = await health.run();
+        this.reset();
+        for (const [name, r] of Object.entries(checks)) this.labels(name, String(r.required)).set(r.status === 'up' ? 1 : 0);
+      },
+    });
+  }
 
   register(indicator: HealthIndicator): void {
     this.indicators.set(indicator.name, indicator);

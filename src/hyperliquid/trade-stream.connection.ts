@@ -51,6 +51,8 @@ interface PendingAck {
  */
 export class TradeStreamConnection extends EventEmitter {
   private socket: WebSocket | null = null;
+  /** The socket stop() is closing: its last frames are still handled. */
+  private closing: WebSocket | null = null;
   private readonly desired = new Set<string>();
   private readonly subscribed = new Set<string>();
   private pending: PendingAck | null = null;
@@ -92,6 +94,8 @@ export class TradeStreamConnection extends EventEmitter {
     this.socket = null;
     this.resolvePending(false);
     if (socket && socket.readyState !== WebSocket.CLOSED) {
+      // Trades that arrive during the close handshake are still delivered (graceful shutdown).
+      this.closing = socket;
       await new Promise<void>((resolve) => {
         socket.once('close', () => resolve());
         socket.close(1000);
@@ -138,7 +142,7 @@ export class TradeStreamConnection extends EventEmitter {
       void this.sync();
     });
     socket.on('message', (data: WebSocket.RawData) => {
-      if (this.socket !== socket) return;
+      if (this.socket !== socket && this.closing !== socket) return;
       this.stats.lastMessageAt = Date.now();
       this.handleFrame(data as Buffer);
     });

@@ -37,7 +37,12 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
   private readonly commitSeconds: Histogram;
   private readonly lag: Gauge;
   private readonly baselined: Gauge;
+  /** When the last batch was committed (trades or snapshots applied). */
   lastBatchAt: number | null = null;
+  /** When the leader last completed a read (with or without entries): it is not stuck. */
+  lastStepAt: number | null = null;
+  /** Now minus the exchange time of the newest trade, when the last trades were applied. */
+  lastLagSeconds: number | null = null;
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
@@ -57,6 +62,11 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
     });
     this.lag = new Gauge({ name: 'live_trade_lag_seconds', help: 'Now minus the exchange time of the last applied trade', registers });
     this.baselined = new Gauge({ name: 'live_baselined_traders', help: 'Traders whose positions are followed live', registers });
+  }
+
+  /** Traders whose positions are followed live. */
+  get baselinedTraders(): number {
+    return this.book.size;
   }
 
   get isLeader(): boolean {
@@ -126,6 +136,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
     )) as Array<[string, Array<[string, string[]]>]> | null;
     if (!res) {
       this.book.prune();
+      this.lastStepAt = Date.now();
       return;
     }
     const out = emptyChanges();
@@ -168,8 +179,12 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
     end();
     this.cursors = next;
     this.lastBatchAt = Date.now();
+    this.lastStepAt = this.lastBatchAt;
     this.baselined.set(this.book.size);
-    if (lastTradeTime) this.lag.set((Date.now() - lastTradeTime) / 1000);
+    if (lastTradeTime) {
+      this.lastLagSeconds = (Date.now() - lastTradeTime) / 1000;
+      this.lag.set(this.lastLagSeconds);
+    }
     if (events.length > 0 && this.config.faultInjection === 'exit-after-commit') {
       this.logger.warn({ msg: 'fault injection: SIGKILL between commit and publish', events: events.length });
       process.kill(process.pid, 'SIGKILL');

@@ -2,6 +2,8 @@
 export const RedisKeys = {
   /** ZSET address → time (ms) of its oldest trade not yet seen by tracking (ZADD NX keeps the oldest). */
   tradedSignals: 'ts:signals:traded',
+  /** JSON array of the listed perps from the last `meta` read (discovery subscribes from it at boot). */
+  discoveryMarkets: 'ts:discovery:markets',
   /** STREAM of newly stored public trades (one entry per batch, field `t` = JSON WsTrade[]). */
   tradesStream: 'ts:stream:trades',
   /** STREAM of clearinghouseState snapshots fetched by tracking, for the live applier (field `s`). */

@@ -2,11 +2,14 @@ import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/c
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { HealthModule } from '../health/health.module';
+import { createMemoryRedis, isMemoryRedisUrl } from './memory-redis';
 import { RedisHealthIndicator } from './redis.health';
 import { REDIS_CLIENT, REDIS_SUBSCRIBER } from './redis.tokens';
 
 function createClient(url: string, name: string): Redis {
   const logger = new Logger(`Redis:${name}`);
+  // The one-command demo without a Redis server (config allows it only for ROLE=all).
+  if (isMemoryRedisUrl(url)) return createMemoryRedis(`traderscout:${name}`);
   const client = new Redis(url, {
     connectionName: `traderscout:${name}`,
     maxRetriesPerRequest: 2,

@@ -1,6 +1,7 @@
 import { CacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
 import { createKeyv } from '@keyv/redis';
+import { Keyv } from 'keyv';
 import { AdminModule } from '../admin/admin.module';
 import { AppConfig } from '../config/app-config';
 import { DashboardModule } from '../dashboard/dashboard.module';
@@ -18,7 +19,10 @@ import { RootController } from './root.controller';
       isGlobal: true,
       inject: [AppConfig],
       useFactory: (config: AppConfig) => {
-        const store = createKeyv(config.redisUrl, { namespace: 'ts:cache' });
+        // REDIS_URL=memory:// (single-process demo): an in-process Keyv store.
+        const store = config.inMemoryRedis
+          ? new Keyv({ namespace: 'ts:cache' })
+          : createKeyv(config.redisUrl, { namespace: 'ts:cache' });
         store.on('error', () => undefined); // outages fall back to the database, see callers
         return { stores: [store], ttl: config.leaderboardCacheTtlSeconds * 1000 };
       },

@@ -19,7 +19,11 @@ import { FailOpenThrottlerStorage } from './fail-open-throttler.storage';
       inject: [AppConfig, REDIS_CLIENT],
       useFactory: (config: AppConfig, redis: Redis) => ({
         throttlers: [{ name: 'default', ttl: 60_000, limit: config.throttleLimitPerMinute }],
-        storage: new FailOpenThrottlerStorage(new ThrottlerStorageRedisService(redis)),
+        // REDIS_URL=memory:// (single-process demo): the throttler's own in-memory storage (the Redis
+        // storage only accepts a real ioredis client and would otherwise connect to localhost:6379).
+        storage: config.inMemoryRedis
+          ? undefined
+          : new FailOpenThrottlerStorage(new ThrottlerStorageRedisService(redis)),
       }),
     }),
   ],

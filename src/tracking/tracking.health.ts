@@ -17,21 +17,32 @@ export class TrackingHealthIndicator implements OnModuleInit {
   onModuleInit(): void {
     this.registry.register({
       name: 'tracking',
-      required: false,
+      required: true,
       check: async () => {
-        const usage = await this.budget.usage();
+        // The budget lives in Redis: when Redis is down, `redis` reports it; tracking only says so.
+        const usage = await Promise.race([
+          this.budget.usage().catch(() => null),
+          new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000).unref()),
+        ]);
         const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : null);
-        const stale = this.runner.lastTickAt !== null && Date.now() - this.runner.lastTickAt > 3 * this.config.trackingIntervalSeconds * 1000;
+        const since = (ms: number | null) => (ms ? Math.round((Date.now() - ms) / 100) / 10 : null);
+        const staleAfter = 3 * this.config.trackingIntervalSeconds;
+        const stale = this.runner.lastTickAt !== null && Date.now() - this.runner.lastTickAt > staleAfter * 1000;
         return {
           status: stale ? 'down' : 'up',
           last_tick_at: iso(this.runner.lastTickAt),
+          last_tick_age_seconds: since(this.runner.lastTickAt),
           last_snapshot_at: iso(this.runner.lastSnapshotAt),
-          budget: {
-            weight_per_minute: usage.weightPerMinute,
-            used_last_minute: usage.usedLastMinute,
-            paused_until: iso(usage.pausedUntil),
-            consecutive_429: usage.consecutive429,
-          },
+          last_snapshot_age_seconds: since(this.runner.lastSnapshotAt),
+          stale_after_seconds: staleAfter,
+          budget: usage
+            ? {
+                weight_per_minute: usage.weightPerMinute,
+                used_last_minute: usage.usedLastMinute,
+                paused_until: iso(usage.pausedUntil),
+                consecutive_429: usage.consecutive429,
+              }
+            : null,
         };
       },
     });

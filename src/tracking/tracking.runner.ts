@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
+import { setMaxListeners } from 'events';
 import { hostname } from 'os';
 import { AppConfig } from '../config/app-config';
 import { RedisKeys } from '../redis/redis-keys';
@@ -31,6 +32,7 @@ export class TrackingRunner implements BeforeApplicationShutdown {
   private wake: (() => void) | null = null;
   private pumpDone: Promise<void> | null = null;
   private fastBusy = false;
+  private fastDone: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   lastTickAt: number | null = null;
   lastSnapshotAt: number | null = null;
@@ -41,7 +43,11 @@ export class TrackingRunner implements BeforeApplicationShutdown {
     private readonly metrics: TrackingMetrics,
     private readonly config: AppConfig,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
-  ) {}
+  ) {
+    // Every in-flight request listens on this one signal (up to TRACKING_CONCURRENCY lanes plus the
+    // fast path): more than Node's default of 10 is expected, not a leak.
+    setMaxListeners(4 * 64, this.abort.signal);
+  }
 
   start(): void {
     this.tick();
@@ -57,8 +63,13 @@ export class TrackingRunner implements BeforeApplicationShutdown {
   }
 
   /** The fast path: discovery's signals become flags, flagged traders are refreshed now. */
-  async fastLoop(): Promise<void> {
-    if (this.fastBusy || this.abort.signal.aborted) return;
+  fastLoop(): Promise<void> {
+    if (this.fastBusy || this.abort.signal.aborted) return this.fastDone ?? Promise.resolve();
+    this.fastDone = this.fastPath();
+    return this.fastDone;
+  }
+
+  private async fastPath(): Promise<void> {
     this.fastBusy = true;
     try {
       const raw = await this.redis.zrange(RedisKeys.tradedSignals, 0, SIGNAL_BATCH - 1, 'WITHSCORES');
@@ -94,7 +105,8 @@ export class TrackingRunner implements BeforeApplicationShutdown {
     this.abort.abort();
     this.wakeUp();
     await Promise.allSettled([...this.inFlight]);
-    await this.pumpDone?.catch(() => undefined);
+    // Both paths release what they claimed but did not finish before they return.
+    await Promise.allSettled([this.pumpDone, this.fastDone]);
   }
 
   private async pump(): Promise<void> {
