@@ -6,7 +6,7 @@ const { existsSync, readdirSync, statSync } = require('fs');
 const { join } = require('path');
 
 const root = join(__dirname, '..');
-const outputs = ['dist/main.js', 'dist/demo/main.js', 'dist/simulator/main.js', 'dist/database/migrate.cli.js'].map((p) => join(root, p));
+const outputs = ['dist/main.js', 'dist/demo/main.js', 'dist/simulator/main.js', 'dist/database/migrate.cli.js', 'dist/migrations'].map((p) => join(root, p));
 
 function newest(dir) {
   let latest = 0;
