@@ -73,6 +73,8 @@ interface StepResult {
   cpuPercent: number;
   disconnects: number;
   connectErrors: Record<string, number>;
+  /** Server CPU time (user + system) from the first publish to the end of the drain, per delivery. */
+  cpuUsPerDelivery: number;
 }
 
 function hardLimit(): number {
@@ -264,6 +266,7 @@ async function runStep(clients: number, database: string, limit: number, redis: 
       if (received >= expected || Date.now() > drainDeadline) break;
       await sleep(500);
     }
+    const afterDrain = procStats(server.pid);
     const hist = new Map<number, number>();
     for (const r of reports) for (const [b, n] of r.histogram) hist.set(b, (hist.get(b) ?? 0) + n);
     const received = reports.reduce((s, r) => s + r.received, 0);
@@ -285,6 +288,7 @@ async function runStep(clients: number, database: string, limit: number, redis: 
       cpuPercent,
       disconnects: reports.reduce((s, r) => s + r.disconnects, 0),
       connectErrors,
+      cpuUsPerDelivery: (1e6 * (afterDrain.cpuSeconds - atConnected.cpuSeconds)) / Math.max(1, received),
     };
   } finally {
     for (const w of workers) {
@@ -310,6 +314,7 @@ function printTable(results: StepResult[]): void {
     'RSS/client KB',
     'heap/client KB',
     'server CPU % while publishing',
+    'server CPU µs/delivery',
     'disconnects',
   ];
   const rows = results.map((r) => [
@@ -325,6 +330,7 @@ function printTable(results: StepResult[]): void {
     r.perClientKb.toFixed(1),
     r.heapPerClientKb.toFixed(1),
     r.cpuPercent.toFixed(0),
+    r.cpuUsPerDelivery.toFixed(1),
     String(r.disconnects),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -371,7 +377,9 @@ async function main(): Promise<void> {
   process.stdout.write(
     '\nLatency: Redis PUBLISH in this process → `trade_event` handler in a client process (same clock), ' +
       'histogram resolution 0.1 ms (upper bucket bounds). RSS/client: server RSS growth from idle to all ' +
-      'clients connected, divided by clients.\n',
+      'clients connected, divided by clients. CPU µs/delivery: server CPU time (user + system, any ' +
+      'contention excluded) from the first publish to the end of the drain, per event delivered to a client; ' +
+      '1e6 / it is one core\'s delivery capacity per second.\n',
   );
 }
 
