@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { WsTrade } from '../hyperliquid/hyperliquid.types';
+import { withDeadlockRetry } from '../database/deadlock-retry';
 
 export interface StoredBatch {
   /** The trades this call inserted (the others were already in the ledger). */
@@ -43,7 +44,8 @@ export class FillsRepository {
       time[i] = String(t.time);
       hash[i] = t.hash;
     }
-    const rows: Array<{ inserted: Array<[string, string]> | null; new_traders: string }> = await this.db.query(
+    const rows: Array<{ inserted: Array<[string, string]> | null; new_traders: string }> = await withDeadlockRetry(() =>
+      this.db.query(
       `
       WITH input AS (
         SELECT * FROM unnest($1::varchar[], $2::bigint[], $3::varchar[], $4::varchar[], $5::numeric[],
@@ -71,6 +73,7 @@ export class FillsRepository {
              (SELECT count(*) FROM upserted WHERE is_new) AS new_traders
       `,
       [coin, tid, buyer, seller, px, sz, side, time, hash],
+      ),
     );
     const keys = new Set((rows[0]?.inserted ?? []).map(([c, t]) => `${c}|${t}`));
     const inserted = keys.size === n ? [...trades] : trades.filter((t) => keys.delete(`${t.coin}|${t.tid}`));

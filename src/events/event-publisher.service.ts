@@ -7,7 +7,8 @@ import { EventOutboxRepository } from './event-outbox.repository';
 import type { TradeEventPayload } from './trade-event.payload';
 
 const RELAY_EVERY_MS = 2000;
-const RELAY_GRACE_MS = 3000;
+/** The committing process publishes within milliseconds; the relay only takes what it left behind. */
+const RELAY_GRACE_MS = 10_000;
 
 /**
  * Publishes stored events on Redis `trade_events` right after their commit, and relays any that a

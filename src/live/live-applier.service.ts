@@ -12,7 +12,8 @@ import { decodeSnapshot } from './snapshot-message';
 import { LeaderLock } from './leader-lock';
 
 const HORIZON_MS = 300_000;
-const READ_COUNT = 500;
+/** Stream entries per read: an entry is a discovery batch, so this bounds a commit to ~minutes of trades at most. */
+const READ_COUNT = 20;
 const BLOCK_MS = 100;
 const TRADES = 'live:trades';
 const SNAPSHOTS = 'live:snapshots';
@@ -165,9 +166,14 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
       }
     }
     const touched = [...out.touched].map((a) => this.book.get(a)).filter((t) => t !== undefined);
+    // One row per (trader, coin), whatever the batch touched twice.
+    const positions = new Map<string, LiveBatch['positions'][number]>();
+    for (const t of touched) {
+      for (const [coin, p] of t.positions) positions.set(`${t.traderId}|${coin}`, { traderId: t.traderId, coin, szi: p.szi, entryPx: p.entryPx });
+    }
     const batch: LiveBatch = {
-      positions: touched.flatMap((t) => [...t.positions].map(([coin, p]) => ({ traderId: t.traderId, coin, szi: p.szi, entryPx: p.entryPx }))),
-      touchedTraderIds: touched.map((t) => t.traderId),
+      positions: [...positions.values()],
+      touchedTraderIds: [...new Set(touched.map((t) => t.traderId))],
       baselines,
       fills: out.fills,
       events: out.events,

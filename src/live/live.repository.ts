@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { toTradeEventPayload, TradeEventPayload, TradeEventRow } from '../events/trade-event.payload';
+import { withDeadlockRetry } from '../database/deadlock-retry';
 import type { FillRow, LiveEvent, LiveTrader } from './live-book';
 
 export interface SnapshotRecord {
@@ -79,7 +80,17 @@ export class LiveRepository {
 
   /** Commits a batch atomically (positions, fills, events, snapshots, checkpoints); returns the new events. */
   async commit(batch: LiveBatch): Promise<TradeEventPayload[]> {
+    return withDeadlockRetry(() => this.commitOnce(batch));
+  }
+
+  private commitOnce(batch: LiveBatch): Promise<TradeEventPayload[]> {
     return this.db.transaction(async (tx) => {
+      // Lock the trader rows this batch updates in address order, the order discovery's upsert
+      // takes them in, so the two never deadlock.
+      const ids = [...new Set([...batch.baselines.map((b) => b.traderId), ...batch.snapshots.map((x) => x.traderId)])];
+      if (ids.length > 0) {
+        await tx.query('SELECT 1 FROM traders WHERE id = ANY($1::bigint[]) ORDER BY address FOR UPDATE', [ids]);
+      }
       await this.writePositions(tx, batch);
       await this.writeFills(tx, batch.fills);
       await this.writeSnapshots(tx, batch.snapshots);
@@ -185,8 +196,9 @@ export class LiveRepository {
   private async writeEvents(tx: EntityManager, events: LiveEvent[]): Promise<TradeEventPayload[]> {
     if (events.length === 0) return [];
     const rows: TradeEventRow[] = await tx.query(
-      `INSERT INTO trade_events (trader_id, trader_address, coin, event_type, source, timestamp, details, dedupe_key)
-       SELECT trader_id, address, details->>'coin', event_type, source, to_timestamp(ms / 1000.0), details, dedupe_key
+      `INSERT INTO trade_events (trader_id, trader_address, coin, event_type, source, timestamp, details, dedupe_key, created_at)
+       SELECT trader_id, address, details->>'coin', event_type, source, to_timestamp(ms / 1000.0), details, dedupe_key,
+              clock_timestamp()
          FROM unnest($1::bigint[], $2::varchar[], $3::varchar[], $4::varchar[], $5::bigint[], $6::jsonb[], $7::varchar[])
            WITH ORDINALITY AS e(trader_id, address, event_type, source, ms, details, dedupe_key, ord)
         ORDER BY ord

@@ -64,8 +64,9 @@ export class RateBudgetMetrics implements OnModuleInit {
           keyPrefix: RedisKeys.budgetPrefix,
           weightPerMinute: config.rateLimitWeightPerMinute,
           windowMs: config.rateLimitWindowSeconds * 1000,
-          // 1 s at the real 60 s window: requests reach the exchange within it of their reservation.
-          safetyMarginMs: Math.round((config.rateLimitWindowSeconds * 1000) / 60),
+          // 2 s at the real 60 s window (≥ 0.5 s): requests reach the exchange within it of their
+          // reservation even on a busy host, so the exchange's own window never sees more.
+          safetyMarginMs: Math.max(500, Math.round((config.rateLimitWindowSeconds * 1000) / 30)),
         }),
     },
     RateBudgetMetrics,

@@ -28,8 +28,12 @@ export const RedisKeys = {
   socketIoAdapterKey: 'ts:socket.io',
 } as const;
 
-/** Approximate cap of the trades stream (XADD MAXLEN ~). */
-export const TRADES_STREAM_MAXLEN = 200_000;
+/**
+ * Approximate cap of the trades stream (XADD MAXLEN ~), in entries; an entry is one discovery
+ * batch (up to 5,000 trades), so this keeps minutes of trades for the live engine to catch up,
+ * not gigabytes. An engine that falls further behind sees a gap and reconciles by snapshot.
+ */
+export const TRADES_STREAM_MAXLEN = 10_000;
 
 /** Approximate cap of the snapshots stream. */
 export const SNAPSHOTS_STREAM_MAXLEN = 100_000;
