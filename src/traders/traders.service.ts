@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 import { parseIsoUtc } from '../common/query-validators';
 import { toTradeEventPayload } from '../events/trade-event.payload';
+import { LeaderboardReadService } from '../leaderboard/leaderboard-read.service';
 import {
   EventsPageDto,
   HistoryDto,
@@ -9,13 +10,10 @@ import {
   PositionsDto,
   TraderDetailDto,
   TraderListDto,
-  TraderMetricsDto,
   TraderSummaryDto,
   TradeEventDto,
-  WindowMetricsDto,
 } from './dto/trader.dto';
 import { EventsQueryDto, HistoryQueryDto, ListTradersQueryDto, MAX_LIST_OFFSET } from './dto/traders-query.dto';
-import { LEADERBOARD_WINDOWS, TraderMetricsRepository, TraderMetricsRow } from './trader-metrics.repository';
 import { PositionRow, TraderRow, TradersRepository } from './traders.repository';
 
 const DEFAULT_LIMIT = 50;
@@ -28,7 +26,7 @@ const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : 
 export class TradersService {
   constructor(
     private readonly traders: TradersRepository,
-    private readonly metrics: TraderMetricsRepository,
+    private readonly leaderboard: LeaderboardReadService,
   ) {}
 
   async list(query: ListTradersQueryDto): Promise<TraderListDto> {
@@ -58,15 +56,14 @@ export class TradersService {
 
   async detail(address: string): Promise<TraderDetailDto> {
     const trader = await this.get(address);
-    const [positions, metricRows] = await Promise.all([
+    const [positions, metrics] = await Promise.all([
       this.traders.openPositions(trader.id),
-      this.metrics.latestFor(trader.id),
+      this.leaderboard.metricsForTrader(trader.id),
     ]);
-    const metrics = toMetrics(metricRows);
     return {
       ...toSummary(trader),
       role: trader.role,
-      rank: metrics.all?.rank ?? null,
+      rank: metrics?.all?.rank ?? null,
       metrics,
       open_positions: positions.map(toPosition),
     };
@@ -141,29 +138,4 @@ function toPosition(row: PositionRow): PositionDto {
     updated_at: new Date(row.updated_at).toISOString(),
     confirmed_at: iso(row.confirmed_at),
   };
-}
-
-function toMetrics(rows: TraderMetricsRow[]): TraderMetricsDto {
-  const out: TraderMetricsDto = { computed_at: iso(rows[0]?.computed_at ?? null), '1d': null, '7d': null, '30d': null, all: null };
-  for (const r of rows) {
-    if (r.window === null || !(LEADERBOARD_WINDOWS as readonly string[]).includes(r.window)) continue;
-    const m: WindowMetricsDto = {
-      rank: Number(r.rank),
-      trader_score: r.trader_score,
-      win_rate: r.win_rate,
-      total_volume_usd: r.total_volume_usd,
-      account_age_days: r.account_age_days,
-      avg_risk_ratio: r.avg_risk_ratio,
-      max_drawdown: r.max_drawdown,
-      max_profit_usd: r.max_profit_usd,
-      max_loss_usd: r.max_loss_usd,
-      realized_pnl_usd: r.realized_pnl_usd,
-      account_value_usd: r.account_value_usd,
-      roi: r.roi,
-      profit_factor: r.profit_factor,
-      trades_count: r.trades_count,
-    };
-    out[r.window] = m;
-  }
-  return out;
 }

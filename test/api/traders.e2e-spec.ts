@@ -41,14 +41,19 @@ describe('REST: traders, positions, events, history', () => {
        SELECT $1, timestamptz '2026-01-01T00:00:00Z' + (g || ' hours')::interval, 1000 + g, 10 * g FROM generate_series(0, 47) g`,
       [alice.id],
     );
+    // A finished leaderboard generation (its rows in their own partition, as the leaderboard writes them).
     const { rows } = await q(
       `INSERT INTO leaderboard_generations (started_at, computed_at, trader_count) VALUES (now(), now(), 3) RETURNING id`,
     );
-    const gen = rows[0].id;
+    const gen = Number(rows[0].id);
+    await q(`CREATE TABLE leaderboard_metrics_g${gen} PARTITION OF leaderboard_metrics FOR VALUES IN (${gen})`);
     await q(
-      `INSERT INTO leaderboard_metrics (generation, "window", trader_id, address, trader_score, total_volume_usd, trades_count, win_rate, max_profit_usd)
-       VALUES ($1, 'all', $2, $3, 0.9, 1000, 10, 0.6, 150.5), ($1, 'all', $4, $5, 0.95, 50, 2, 0.5, 1),
-              ($1, '7d', $2, $3, 0.8, 500, 5, 0.7, 100)`,
+      `INSERT INTO leaderboard_metrics (generation, "window", trader_id, address, eligible, score_rank, trader_score, account_age_days,
+                                        total_volume_usd, trades_count, win_rate, max_profit_usd,
+                                        cov_volume, cov_pnl, cov_account, cov_risk, cov_age)
+       VALUES ($1, 'all', $2, $3, true, 2, 0.9, 30, 1000, 10, 0.6, 150.5, true, true, true, true, true),
+              ($1, 'all', $4, $5, true, 1, 0.95, 30, 50, 2, 0.5, 1, true, true, true, true, true),
+              ($1, '7d', $2, $3, true, 1, 0.8, 30, 500, 5, 0.7, 100, true, true, true, true, true)`,
       [gen, alice.id, alice.address, bob.id, bob.address],
     );
   });
@@ -130,6 +135,7 @@ describe('REST: traders, positions, events, history', () => {
         { coin: 'BTC', size: '0.25', side: 'long', entry_price: '97250.5', updated_at: expect.stringMatching(ISO_RE), confirmed_at: expect.stringMatching(ISO_RE) },
         { coin: 'ETH', size: '-3.5', side: 'short', entry_price: '3100', updated_at: expect.stringMatching(ISO_RE), confirmed_at: null },
       ]);
+      // The leaderboard's own per-trader read (LeaderboardReadService).
       expect(res.body.metrics).toMatchObject({
         computed_at: expect.stringMatching(ISO_RE),
         '1d': null,
@@ -142,7 +148,7 @@ describe('REST: traders, positions, events, history', () => {
     it('answers null metrics for a trader missing from the leaderboard', async () => {
       const res = await get(`/api/v1/traders/${carol.address}`).expect(200);
       expect(res.body.rank).toBeNull();
-      expect(res.body.metrics).toEqual({ computed_at: expect.any(String), '1d': null, '7d': null, '30d': null, all: null });
+      expect(res.body.metrics).toMatchObject({ computed_at: expect.any(String), '1d': null, '7d': null, '30d': null, all: null });
       expect(res.body.open_positions).toEqual([]);
     });
 

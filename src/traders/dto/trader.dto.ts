@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { TraderLeaderboardDto } from '../../leaderboard/dto/leaderboard.dto';
 
 const DECIMAL = 'Decimal string (a PostgreSQL numeric, exact)';
 const ADDRESS_EXAMPLE = '0x0123456789abcdef0123456789abcdef01234567';
@@ -81,67 +82,6 @@ export class PositionsDto {
   positions!: PositionDto[];
 }
 
-export class WindowMetricsDto {
-  @ApiProperty({ example: 3, description: 'Rank by trader_score in this window (1 = best; ties share a rank)' })
-  rank!: number;
-
-  @ApiProperty({ example: 0.82 })
-  trader_score!: number;
-
-  @ApiProperty({ example: 0.61, nullable: true, type: Number })
-  win_rate!: number | null;
-
-  @ApiProperty({ example: '1250000.5', description: DECIMAL })
-  total_volume_usd!: string;
-
-  @ApiProperty({ example: 120 })
-  account_age_days!: number;
-
-  @ApiProperty({ example: 0.35, nullable: true, type: Number })
-  avg_risk_ratio!: number | null;
-
-  @ApiProperty({ example: 0.12, nullable: true, type: Number })
-  max_drawdown!: number | null;
-
-  @ApiProperty({ example: '15000', nullable: true, type: String, description: DECIMAL })
-  max_profit_usd!: string | null;
-
-  @ApiProperty({ example: '-4200', nullable: true, type: String, description: DECIMAL })
-  max_loss_usd!: string | null;
-
-  @ApiProperty({ example: '32000.25', nullable: true, type: String, description: DECIMAL })
-  realized_pnl_usd!: string | null;
-
-  @ApiProperty({ example: '125034.5', nullable: true, type: String, description: DECIMAL })
-  account_value_usd!: string | null;
-
-  @ApiProperty({ example: 0.27, nullable: true, type: Number })
-  roi!: number | null;
-
-  @ApiProperty({ example: 2.1, nullable: true, type: Number })
-  profit_factor!: number | null;
-
-  @ApiProperty({ example: 311 })
-  trades_count!: number;
-}
-
-export class TraderMetricsDto {
-  @ApiProperty({ example: TIME_EXAMPLE, nullable: true, type: String, description: 'The leaderboard generation read' })
-  computed_at!: string | null;
-
-  @ApiProperty({ type: WindowMetricsDto, nullable: true, description: 'Last 24 h; null when not ranked' })
-  '1d'!: WindowMetricsDto | null;
-
-  @ApiProperty({ type: WindowMetricsDto, nullable: true })
-  '7d'!: WindowMetricsDto | null;
-
-  @ApiProperty({ type: WindowMetricsDto, nullable: true })
-  '30d'!: WindowMetricsDto | null;
-
-  @ApiProperty({ type: WindowMetricsDto, nullable: true })
-  all!: WindowMetricsDto | null;
-}
-
 export class TraderDetailDto extends TraderSummaryDto {
   @ApiProperty({
     example: 'user',
@@ -151,11 +91,20 @@ export class TraderDetailDto extends TraderSummaryDto {
   })
   role!: string | null;
 
-  @ApiProperty({ example: 3, nullable: true, type: Number, description: 'Rank on the all-time leaderboard; null when not ranked' })
+  @ApiProperty({
+    example: 3,
+    nullable: true,
+    type: Number,
+    description: 'Rank by trader_score on the all-time leaderboard; null when not on it or not eligible',
+  })
   rank!: number | null;
 
-  @ApiProperty({ type: TraderMetricsDto, description: 'Per leaderboard window, from the newest finished generation' })
-  metrics!: TraderMetricsDto;
+  @ApiProperty({
+    type: TraderLeaderboardDto,
+    nullable: true,
+    description: 'Per leaderboard window (null when not on it), from the newest finished generation; null before the first one',
+  })
+  metrics!: TraderLeaderboardDto | null;
 
   @ApiProperty({ type: [PositionDto], description: 'Open positions from the last snapshot (advanced by the stream)' })
   open_positions!: PositionDto[];
