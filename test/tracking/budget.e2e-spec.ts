@@ -64,7 +64,7 @@ describe('tracking: two workers spend one shared budget to the last unit, never 
     expect(stats.weight.currentWindow).toBeGreaterThanOrEqual(0.9 * LIMIT);
     // Overall: the first window's burst plus the steady rate afterwards.
     const ideal = LIMIT * (1 + (elapsed - WINDOW_S) / WINDOW_S);
-    expect(stats.weight.totalConsumed).toBeGreaterThanOrEqual(0.85 * ideal);
+    expect(stats.weight.totalConsumed).toBeGreaterThanOrEqual(0.8 * ideal);
 
     const { rows } = await withClient(db.url, (c) =>
       c.query<{ max: string; traders: string }>(
