@@ -36,7 +36,7 @@ const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? process.env.TEST_PG_ADMIN_UR
 const sizes = arg('sizes', '10000,100000,1000000').split(',').map((s) => Number(s.replace(/_/g, '')));
 const runs = Number(arg('runs', '3'));
 const reuse = arg('db', '');
-const workMem = arg('work-mem', '256MB');
+const workMem = arg('work-mem', '512MB');
 const keep = process.argv.includes('--keep');
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
@@ -194,8 +194,11 @@ async function benchSize(n: number): Promise<void> {
         .map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`)
         .join(', ');
       console.log(
-        `run ${r}${r === 1 ? ' (cold)' : ` (+${fillsPerTenMinutes} trades, 10 min later)`}: ${(wall / 1000).toFixed(2)} s wall ` +
-          `(incl. cleanup; ledger ${result.ledgerRebuilt ? 'rebuilt' : 'incremental'}), ${result.rows.toLocaleString('en-US')} rows, ` +
+        `run ${r}${r === 1 ? (reuse ? '' : ' (cold start)') : ` (+${fillsPerTenMinutes} trades, 10 min later)`}: ${(wall / 1000).toFixed(2)} s wall ` +
+          `(incl. cleanup; ledger ${result.ledgerRebuilt ? 'rebuilt' : 'incremental'}; PnL/account recomputed for ` +
+          `${result.sources.pnl.full ? 'all' : result.sources.pnl.recomputed.toLocaleString('en-US')} / ` +
+          `${result.sources.account.full ? 'all' : result.sources.account.recomputed.toLocaleString('en-US')} traders), ` +
+          `${result.rows.toLocaleString('en-US')} rows, ` +
           `${result.count.toLocaleString('en-US')} traders, eligible ${JSON.stringify(result.eligible)}`,
       );
       console.log(`  stages (s): ${stageList}`);

@@ -58,14 +58,19 @@ export class EnrichmentRepository {
   /** The exchange's fills win over ours (stream): closedPnl, fee, start position and direction. */
   async upsertFills(traderId: string, fills: readonly (Fill & { tid: number })[]): Promise<void> {
     if (fills.length === 0) return;
+    // The leaderboard recomputes a trader whose rows changed in place (leaderboard_dirty).
     await this.db.query(
-      `INSERT INTO trader_fills AS f (trader_id, coin, tid, time, side, px, sz, start_position, dir, closed_pnl, fee, source)
-       SELECT $1::bigint, coin, tid, to_timestamp(ms / 1000.0), side, px, sz, sp, dir, pnl, fee, 'exchange'
-         FROM unnest($2::varchar[], $3::bigint[], $4::bigint[], $5::char[], $6::numeric[], $7::numeric[], $8::numeric[],
-                     $9::varchar[], $10::numeric[], $11::numeric[]) AS u(coin, tid, ms, side, px, sz, sp, dir, pnl, fee)
-       ON CONFLICT (trader_id, coin, tid) DO UPDATE SET
-         closed_pnl = EXCLUDED.closed_pnl, fee = EXCLUDED.fee, start_position = EXCLUDED.start_position,
-         dir = EXCLUDED.dir, source = 'exchange'`,
+      `WITH up AS (
+         INSERT INTO trader_fills AS f (trader_id, coin, tid, time, side, px, sz, start_position, dir, closed_pnl, fee, source)
+         SELECT $1::bigint, coin, tid, to_timestamp(ms / 1000.0), side, px, sz, sp, dir, pnl, fee, 'exchange'
+           FROM unnest($2::varchar[], $3::bigint[], $4::bigint[], $5::char[], $6::numeric[], $7::numeric[], $8::numeric[],
+                       $9::varchar[], $10::numeric[], $11::numeric[]) AS u(coin, tid, ms, side, px, sz, sp, dir, pnl, fee)
+         ON CONFLICT (trader_id, coin, tid) DO UPDATE SET
+           closed_pnl = EXCLUDED.closed_pnl, fee = EXCLUDED.fee, start_position = EXCLUDED.start_position,
+           dir = EXCLUDED.dir, source = 'exchange'
+         RETURNING 1
+       )
+       INSERT INTO leaderboard_dirty (trader_id) SELECT $1::bigint WHERE EXISTS (SELECT 1 FROM up)`,
       [
         traderId,
         fills.map((x) => x.coin),
@@ -85,10 +90,14 @@ export class EnrichmentRepository {
   async upsertPortfolio(traderId: string, points: readonly PortfolioPoint[]): Promise<void> {
     if (points.length === 0) return;
     await this.db.query(
-      `INSERT INTO trader_portfolio_points AS p (trader_id, time, account_value, pnl)
-       SELECT $1::bigint, to_timestamp(ms / 1000.0), av, pnl
-         FROM unnest($2::bigint[], $3::numeric[], $4::numeric[]) AS u(ms, av, pnl)
-       ON CONFLICT (trader_id, time) DO UPDATE SET account_value = EXCLUDED.account_value, pnl = coalesce(EXCLUDED.pnl, p.pnl)`,
+      `WITH up AS (
+         INSERT INTO trader_portfolio_points AS p (trader_id, time, account_value, pnl)
+         SELECT $1::bigint, to_timestamp(ms / 1000.0), av, pnl
+           FROM unnest($2::bigint[], $3::numeric[], $4::numeric[]) AS u(ms, av, pnl)
+         ON CONFLICT (trader_id, time) DO UPDATE SET account_value = EXCLUDED.account_value, pnl = coalesce(EXCLUDED.pnl, p.pnl)
+         RETURNING 1
+       )
+       INSERT INTO leaderboard_dirty (trader_id) SELECT $1::bigint WHERE EXISTS (SELECT 1 FROM up)`,
       [traderId, points.map((p) => String(p.time)), points.map((p) => p.accountValue), points.map((p) => p.pnl)],
     );
   }

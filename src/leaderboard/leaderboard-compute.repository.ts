@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryRunner } from 'typeorm';
 import type { LeaderboardWeights } from '../config/app-config';
+import { LeaderboardSourcesRepository, SourceRefresh } from './leaderboard-sources.repository';
+import { lit, num, Times, WindowSql, WINDOWS } from './leaderboard-sql';
 import { LEADERBOARD_WINDOWS, LeaderboardWindow } from './leaderboard-windows';
 import { SCORE_CLIP_HIGH, SCORE_CLIP_LOW } from './score';
 
@@ -42,26 +44,12 @@ export interface ComputedGeneration {
   rows: number;
   /** Whether the ledger totals were rebuilt from scratch (first run, or the ledger changed behind them). */
   ledgerRebuilt: boolean;
+  /** Traders whose PnL / account aggregates were recomputed (the others' inputs had not changed). */
+  sources: Record<'pnl' | 'account', SourceRefresh>;
   durationMs: number;
   /** Milliseconds per stage, for logs and the bench. */
   stages: Record<string, number>;
 }
-
-/** One window as the SQL builders see it: its name, its column suffix and its bucket. */
-interface WindowSql {
-  name: LeaderboardWindow;
-  /** Column suffix: 1, 7, 30, a. */
-  s: string;
-  /** Fills with bucket ≤ this belong to the window (buckets: 1 = last day, 2 = 1–7 d, 3 = 7–30 d, 4 = older). */
-  maxBucket: number;
-}
-
-const WINDOWS: readonly WindowSql[] = [
-  { name: '1d', s: '1', maxBucket: 1 },
-  { name: '7d', s: '7', maxBucket: 2 },
-  { name: '30d', s: '30', maxBucket: 3 },
-  { name: 'all', s: 'a', maxBucket: 4 },
-];
 
 interface Marks {
   sealed_until: Date;
@@ -74,20 +62,7 @@ interface Marks {
   fills_p1: string;
 }
 
-interface Times {
-  t0: Date;
-  sealed: Date;
-  s30: Date;
-  s7: Date;
-  s1: Date;
-}
-
 const DAY_MS = 86_400_000;
-const lit = (d: Date): string => `'${d.toISOString()}'::timestamptz`;
-const num = (n: number): string => {
-  if (!Number.isFinite(n)) throw new Error(`not a finite number: ${n}`);
-  return `${n}::float8`;
-};
 
 /**
  * The leaderboard run: every metric of every trader for the four windows, set-based, scored,
@@ -107,7 +82,10 @@ export class LeaderboardComputeRepository {
   /** Backend of the run in progress in this process (to cancel it at shutdown). */
   private runningPid: number | null = null;
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly sources: LeaderboardSourcesRepository = new LeaderboardSourcesRepository(),
+  ) {}
 
   /** Cancels this process's run in progress, if any (its transaction rolls back). */
   async cancel(): Promise<void> {
@@ -137,11 +115,24 @@ export class LeaderboardComputeRepository {
         return result;
       } finally {
         this.runningPid = null;
-        await runner.query('SELECT pg_advisory_unlock($1)', [LEADERBOARD_LOCK_KEY]).catch(() => undefined);
+        // A pooled connection must never go back still holding the lock (every later run would
+        // be refused): release every session lock, or close the connection if that fails.
+        const released = await runner
+          .query('SELECT pg_advisory_unlock_all()')
+          .then(() => true)
+          .catch(() => false);
+        if (!released) await this.discard(runner);
       }
     } finally {
-      await runner.release();
+      if (!runner.isReleased) await runner.release();
     }
+  }
+
+  /** Closes the runner's connection instead of returning it to the pool (TypeORM's postgres runner). */
+  private async discard(runner: QueryRunner): Promise<void> {
+    const pg = runner as unknown as { releasePostgresConnection?: (err?: Error) => Promise<void> };
+    if (pg.releasePostgresConnection) await pg.releasePostgresConnection(new Error('leaderboard lock not released')).catch(() => undefined);
+    else await runner.release().catch(() => undefined);
   }
 
   /**
@@ -194,14 +185,8 @@ export class LeaderboardComputeRepository {
 
       const ledgerRebuilt = await stage('ledger', () => this.advanceLedger(runner, times));
       await stage('ledger_recent', () => runner.query(this.recentLedgerSql(times)));
-      await stage('pnl', async () => {
-        await runner.query(this.pnlBucketsSql(times, ledgerStart));
-        await runner.query(this.pnlSql());
-      });
-      await stage('account', () => runner.query(this.accountSql(times)));
-      await stage('analyze_aggregates', async () => {
-        for (const t of ['lb_recent', 'lb_pnl', 'lb_av']) await runner.query(`ANALYZE ${t}`);
-      });
+      const refreshed = await stage('pnl_account', () => this.sources.refresh(runner, times, ledgerStart));
+      await runner.query(`ANALYZE lb_recent`);
       await stage('wide', () => runner.query(this.wideSql(times, ledgerStart, opts)));
       await stage('bounds', () => runner.query(this.boundsSql()));
       await stage('rank', async () => {
@@ -250,6 +235,7 @@ export class LeaderboardComputeRepository {
         eligible,
         rows,
         ledgerRebuilt,
+        sources: refreshed,
         durationMs: Date.now() - started,
         stages,
       };
@@ -364,120 +350,6 @@ export class LeaderboardComputeRepository {
   }
 
   /**
-   * trader_fills grouped by trader, age bucket (1 = last day, 2 = 1–7 d, 3 = 7–30 d, 4 = older) and
-   * kind (1 = winning close, −1 = losing close, 0 = anything else). A close reduces a position: a
-   * buy against a short or a sell against a long (from start_position; without it, closedPnl ≠ 0);
-   * it wins when closedPnl − fee > 0. Also the exchange's fills from before the ledger's first
-   * trade (not in the ledger, so their volume counts on top of it).
-   */
-  private pnlBucketsSql(times: Times, ledgerStart: Date): string {
-    return `
-      CREATE TEMP TABLE lb_pnl_b ON COMMIT DROP AS
-      SELECT trader_id, bk, k, count(*)::int AS n, sum(net) AS net,
-             max(net) FILTER (WHERE k = 1) AS hi, min(net) FILTER (WHERE k = -1) AS lo,
-             (count(*) FILTER (WHERE pre))::int AS xn, sum(px * sz) FILTER (WHERE pre) AS xv,
-             min(time) AS first_at
-        FROM (SELECT trader_id, time, net, px, sz, pre, bk, CASE WHEN closing THEN sign(net)::int ELSE 0 END AS k
-                FROM (SELECT trader_id, time, px, sz,
-                             coalesce(closed_pnl, 0) - coalesce(fee, 0) AS net,
-                             source = 'exchange' AND time < ${lit(ledgerStart)} AS pre,
-                             CASE WHEN time > ${lit(times.s1)} THEN 1 WHEN time > ${lit(times.s7)} THEN 2
-                                  WHEN time > ${lit(times.s30)} THEN 3 ELSE 4 END AS bk,
-                             coalesce(CASE WHEN start_position IS NULL THEN closed_pnl <> 0
-                                           ELSE (side = 'B' AND start_position < 0) OR (side = 'A' AND start_position > 0) END,
-                                      false) AS closing
-                        FROM trader_fills
-                       WHERE time <= ${lit(times.t0)}
-                      OFFSET 0) y
-              OFFSET 0) x
-       GROUP BY trader_id, bk, k`;
-  }
-
-  /** Per trader and window: realized PnL, wins, losses, gross profit/loss, best and worst close. */
-  private pnlSql(): string {
-    const cols = WINDOWS.map(({ s, maxBucket: b }) =>
-      [
-        `coalesce(sum(net) FILTER (WHERE bk <= ${b}), 0) AS pnl_${s}`,
-        `coalesce(sum(n) FILTER (WHERE bk <= ${b}), 0)::int AS nf_${s}`,
-        `coalesce(sum(n) FILTER (WHERE bk <= ${b} AND k = 1), 0)::int AS wins_${s}`,
-        `coalesce(sum(n) FILTER (WHERE bk <= ${b} AND k <> 0), 0)::int AS dec_${s}`,
-        `coalesce(sum(net) FILTER (WHERE bk <= ${b} AND k = 1), 0) AS gp_${s}`,
-        `coalesce(sum(net) FILTER (WHERE bk <= ${b} AND k = -1), 0) AS gl_${s}`,
-        `max(hi) FILTER (WHERE bk <= ${b}) AS mp_${s}`,
-        `min(lo) FILTER (WHERE bk <= ${b}) AS ml_${s}`,
-        `coalesce(sum(xn) FILTER (WHERE bk <= ${b}), 0)::int AS xn_${s}`,
-        `coalesce(sum(xv) FILTER (WHERE bk <= ${b}), 0) AS xv_${s}`,
-      ].join(',\n             '),
-    ).join(',\n             ');
-    return `
-      CREATE TEMP TABLE lb_pnl ON COMMIT DROP AS
-      SELECT trader_id, ${cols}, min(first_at) AS first_at
-        FROM lb_pnl_b
-       GROUP BY trader_id`;
-  }
-
-  /**
-   * The account value series (our snapshots, plus the exchange's portfolio history). A window's
-   * series is its points plus the last point at or before its start (the anchor): drawdown runs
-   * over it (largest fall from a running peak, as a fraction of the peak), ROI divides by its first
-   * value, risk averages total notional / account value over the snapshots inside the window.
-   */
-  private accountSql(times: Times): string {
-    const starts: Record<string, string> = { '1': lit(times.s1), '7': lit(times.s7), '30': lit(times.s30) };
-    const bounded = WINDOWS.filter((w) => w.name !== 'all');
-    const flags = bounded
-      .map(
-        ({ s }) =>
-          `(next_t IS NULL OR next_t > ${starts[s]}) AS in_${s},
-           (next_t IS NULL OR next_t > ${starts[s]}) AND (prev_t IS NULL OR time <= ${starts[s]}) AS st_${s}`,
-      )
-      .join(',\n             ');
-    const peaks = bounded.map(({ s }) => `max(av) FILTER (WHERE in_${s}) OVER run AS pk_${s}`).join(', ');
-    const aggs = bounded
-      .map(({ s }) =>
-        [
-          `max(CASE WHEN in_${s} AND pk_${s} > 0 THEN (pk_${s} - av) / pk_${s} END) AS dd_${s}`,
-          `max(av_n) FILTER (WHERE st_${s}) AS start_${s}`,
-          `avg(ratio) FILTER (WHERE time > ${starts[s]}) AS risk_${s}`,
-        ].join(',\n             '),
-      )
-      .join(',\n             ');
-    // Per window, from the first/last times: an anchor exists when the series starts at or before
-    // the window's start, and the trader has points inside when it ends after it.
-    return `
-      CREATE TEMP TABLE lb_av ON COMMIT DROP AS
-      WITH pts AS (
-        SELECT trader_id, time, account_value AS av_n, account_value::float8 AS av,
-               CASE WHEN account_value > 0 THEN total_ntl_pos::float8 / account_value::float8 END AS ratio, TRUE AS snap
-          FROM account_value_points
-         WHERE time <= ${lit(times.t0)}
-        UNION ALL
-        SELECT trader_id, time, account_value, account_value::float8, NULL, FALSE
-          FROM trader_portfolio_points
-         WHERE time <= ${lit(times.t0)}
-      ), seq AS (
-        SELECT *, lag(time) OVER ord AS prev_t, lead(time) OVER ord AS next_t
-          FROM pts WINDOW ord AS (PARTITION BY trader_id ORDER BY time, snap)
-      ), flagged AS (
-        SELECT *, ${flags} FROM seq
-      ), peaked AS (
-        SELECT *, max(av) OVER run AS pk_a, ${peaks}
-          FROM flagged WINDOW run AS (PARTITION BY trader_id ORDER BY time, snap ROWS UNBOUNDED PRECEDING)
-      )
-      SELECT trader_id,
-             max(av_n) FILTER (WHERE next_t IS NULL) AS latest_av,
-             min(time) AS first_t,
-             max(time) AS last_t,
-             min(time) FILTER (WHERE snap) AS first_snap_at,
-             max(CASE WHEN pk_a > 0 THEN (pk_a - av) / pk_a END) AS dd_a,
-             max(av_n) FILTER (WHERE prev_t IS NULL) AS start_a,
-             avg(ratio) AS risk_a,
-             ${aggs}
-        FROM peaked
-       GROUP BY trader_id`;
-  }
-
-  /**
    * Every metric of every trader for the four windows, one wide row per trader (each window's
    * values in its own columns), so per-trader work is done once and the rows are unpivoted by
    * plain projection afterwards.
@@ -499,7 +371,7 @@ export class LeaderboardComputeRepository {
         `CASE WHEN p.gl_${s} < 0 THEN p.gp_${s}::float8 / -p.gl_${s}::float8 END AS pf_${s}`,
         `CASE WHEN h.has_pnl THEN coalesce(p.mp_${s}, 0) END AS mp_${s}`,
         `CASE WHEN h.has_pnl THEN coalesce(p.ml_${s}, 0) END AS ml_${s}`,
-        `CASE WHEN h.has_pnl AND a.start_${s} > 0 THEN coalesce(p.pnl_${s}, 0)::float8 / a.start_${s}::float8 END AS roi_${s}`,
+        `CASE WHEN h.has_pnl AND a.start_${s} > 0 THEN coalesce(p.pnl_${s}, 0)::float8 / a.start_${s} END AS roi_${s}`,
         `a.dd_${s} AS dd_${s}`,
         `a.risk_${s} AS risk_${s}`,
         all ? `TRUE AS ac_${s}` : `(${trades} > 0 OR coalesce(p.nf_${s}, 0) > 0 OR ${points}) AS ac_${s}`,
@@ -515,7 +387,7 @@ export class LeaderboardComputeRepository {
     return `
       CREATE TEMP TABLE lb_wide ON COMMIT DROP AS
       SELECT t.id AS trader_id, t.address,
-             coalesce(a.latest_av, t.account_value) AS account_value_usd,
+             coalesce(a.latest_av::numeric, t.account_value) AS account_value_usd,
              greatest(0, floor(extract(epoch FROM (${t0} - coalesce(least(l.first_at, r.first_at, p.first_at), t.first_seen_at))) / 86400))::int
                AS age,
              coalesce(e.fills_since = '-infinity', false) AS cov_age,
@@ -523,8 +395,8 @@ export class LeaderboardComputeRepository {
         FROM traders t
         LEFT JOIN leaderboard_ledger_totals l ON l.address = t.address
         LEFT JOIN lb_recent r ON r.address = t.address
-        LEFT JOIN lb_pnl p ON p.trader_id = t.id
-        LEFT JOIN lb_av a ON a.trader_id = t.id
+        LEFT JOIN leaderboard_pnl_cache p ON p.trader_id = t.id
+        LEFT JOIN leaderboard_account_cache a ON a.trader_id = t.id
         LEFT JOIN trader_enrichment e ON e.trader_id = t.id
        CROSS JOIN LATERAL (SELECT p.trader_id IS NOT NULL OR e.fills_until IS NOT NULL AS has_pnl) h
        WHERE ${opts.includeVaults ? 'TRUE' : 'NOT t.is_vault'}`;

@@ -4,6 +4,7 @@ import { HyperliquidModule } from '../hyperliquid/hyperliquid.module';
 import { EnrichmentRepository } from './enrichment.repository';
 import { EnrichmentService } from './enrichment.service';
 import { LeaderboardComputeRepository } from './leaderboard-compute.repository';
+import { LeaderboardSourcesRepository } from './leaderboard-sources.repository';
 import { LeaderboardHealthIndicator } from './leaderboard.health';
 import { LeaderboardMetrics } from './leaderboard.metrics';
 import { LeaderboardScheduler } from './leaderboard.scheduler';
@@ -17,6 +18,7 @@ import { LeaderboardService } from './leaderboard.service';
   imports: [HyperliquidModule, HealthModule],
   providers: [
     LeaderboardComputeRepository,
+    LeaderboardSourcesRepository,
     LeaderboardService,
     LeaderboardScheduler,
     LeaderboardMetrics,

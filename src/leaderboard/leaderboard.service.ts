@@ -10,7 +10,7 @@ import { DEFAULT_MIN_TRADES, DEFAULT_MIN_VOLUME_USD } from './leaderboard-fields
 import { LeaderboardMetrics } from './leaderboard.metrics';
 
 /** PostgreSQL memory for the run's aggregations and sorts (per sort/hash node). */
-const WORK_MEM = '256MB';
+const WORK_MEM = '512MB';
 
 export type RunReason = 'boot' | 'schedule' | 'admin' | 'lost';
 

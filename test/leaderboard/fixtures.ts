@@ -16,8 +16,10 @@ export async function seedBoard(pg: Client, n: number, seed = 1): Promise<string
   const addresses = Array.from({ length: n + 1 }, address);
   const counterparty = address();
   await pg.query(
-    `INSERT INTO traders (address, first_seen_at, last_seen_trading_at, is_vault)
-     SELECT a, now() - interval '45 days', now(), a = $2 FROM unnest($1::varchar[]) a`,
+    // role_checked_at: the vault lookup (tracking) leaves them alone, the vault stays one.
+    `INSERT INTO traders (address, first_seen_at, last_seen_trading_at, is_vault, role, role_checked_at)
+     SELECT a, now() - interval '45 days', now(), a = $2, CASE WHEN a = $2 THEN 'vault' ELSE 'user' END, now()
+       FROM unnest($1::varchar[]) a`,
     [addresses, addresses[n]],
   );
   const ids = new Map(

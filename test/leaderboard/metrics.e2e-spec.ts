@@ -2,6 +2,8 @@ import { INestApplicationContext } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { DEFAULT_LEADERBOARD_WEIGHTS } from '../../src/config/env.schema';
+import { LeaderboardComputeRepository } from '../../src/leaderboard/leaderboard-compute.repository';
+import { DEFAULT_MIN_TRADES, DEFAULT_MIN_VOLUME_USD } from '../../src/leaderboard/leaderboard-fields';
 import { LEADERBOARD_WINDOWS, LeaderboardWindow } from '../../src/leaderboard/leaderboard-windows';
 import { ScoreInputs, scoreBounds, traderScore } from '../../src/leaderboard/score';
 import { RedisKeys } from '../../src/redis/redis-keys';
@@ -359,10 +361,13 @@ describe('leaderboard: exact metrics per window', () => {
     expect(message.count).toBe(rows.filter((r) => r.window === 'all').length);
   });
 
-  it('gives the same board when the ledger totals are rebuilt from scratch', async () => {
+  it('gives the same board when the ledger totals and the per-trader caches are rebuilt from scratch', async () => {
     const { rows: marks } = await pg.query('SELECT rebuilt_at, updated_at FROM leaderboard_ledger_marks');
     expect(marks[0].updated_at.getTime()).toBeGreaterThan(marks[0].rebuilt_at.getTime()); // the checked run was incremental
+    const { rows: sources } = await pg.query('SELECT source FROM leaderboard_source_marks ORDER BY source');
+    expect(sources.map((r) => r.source)).toEqual(['account', 'pnl']); // the checked run reused the per-trader caches
     await pg.query('DELETE FROM leaderboard_ledger_marks');
+    await pg.query('DELETE FROM leaderboard_source_marks');
     const rebuilt = await recompute(redis, pg);
     const again = (await pg.query<Row>(`SELECT * FROM leaderboard_metrics WHERE generation = $1`, [rebuilt.id])).rows;
     const key = (r: Row) => `${r.window}|${r.address}`;
@@ -373,5 +378,41 @@ describe('leaderboard: exact metrics per window', () => {
     const before = new Map(rows.map((r) => [key(r), strip(r)]));
     expect(again.length).toBe(rows.length);
     for (const r of again) expect(strip(r)).toEqual(before.get(key(r)));
+  });
+
+  it('moves rows between windows as time passes, as a full recomputation would', async () => {
+    // Two and a half days later (no new data): C's fills of the last day move to 7d, A's 3-day-old
+    // close leaves 7d... The incremental run must find every trader whose rows crossed a boundary.
+    const repo = worker.get(LeaderboardComputeRepository);
+    const opts = {
+      weights: { ...DEFAULT_LEADERBOARD_WEIGHTS },
+      includeVaults: false,
+      minTrades: DEFAULT_MIN_TRADES,
+      minVolumeUsd: DEFAULT_MIN_VOLUME_USD,
+      workMem: '64MB',
+    };
+    const later = new Date(Date.now() + 2.5 * DAY);
+    // The worker may still hold the run lock for the cleanup after the last generation.
+    const incremental = await waitFor(() => repo.compute({ ...opts, at: later }));
+    expect(incremental.ledgerRebuilt).toBe(false);
+    expect(incremental.sources.pnl.full).toBe(false);
+    expect(incremental.sources.pnl.recomputed).toBe(4); // all four have fills that left a window
+    await pg.query('DELETE FROM leaderboard_ledger_marks');
+    await pg.query('DELETE FROM leaderboard_source_marks');
+    const full = await waitFor(() => repo.compute({ ...opts, at: new Date(later.getTime() + 1000) }));
+    expect(full.sources.pnl.full).toBe(true);
+    const read = async (id: number) =>
+      new Map(
+        (await pg.query<Row>('SELECT * FROM leaderboard_metrics WHERE generation = $1', [id])).rows.map((r) => {
+          const { generation: _g, trader_score, ...rest } = r as Row & { generation: string };
+          return [`${r.window}|${r.address}`, { ...rest, trader_score: trader_score.toFixed(12) }];
+        }),
+      );
+    const [a, b] = [await read(incremental.id), await read(full.id)];
+    expect(a.size).toBe(b.size);
+    for (const [k, v] of b) expect(a.get(k)).toEqual(v);
+    const c = a.get(`1d|${C}`);
+    expect(c).toBeUndefined(); // C traded last 2 hours before "now": not in the last day 2.5 days later
+    expect(a.get(`7d|${C}`)).toMatchObject({ trades_count: 12 });
   });
 });
