@@ -30,7 +30,12 @@ export class RateBudgetMetrics implements OnModuleInit {
       help: 'REST weight used in the last minute, all processes',
       registers,
       async collect() {
-        this.set((await budget.usage()).usedLastMinute);
+        // Never hold /metrics hostage to a Redis outage: skip the sample instead.
+        const usage = await Promise.race([
+          budget.usage().catch(() => null),
+          new Promise<null>((resolve) => setTimeout(() => resolve(null), 500).unref()),
+        ]);
+        if (usage) this.set(usage.usedLastMinute);
       },
     });
     new Gauge({
