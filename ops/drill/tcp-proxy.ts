@@ -1,9 +1,9 @@
 import { createConnection, createServer, Server, Socket } from 'net';
 
 /**
- * A TCP proxy the drill controls (a copy of test/support/tcp-proxy.ts: ops code does not import
- * tests). `cut()` refuses and drops every connection (an outage as the app sees it: resets and
- * refused connects); `restore()` accepts again on the same port.
+ * A TCP proxy the drill (and the e2e tests, through test/support/tcp-proxy.ts) controls. `cut()`
+ * refuses and drops every connection (an outage as the app sees it: resets and refused connects);
+ * `restore()` accepts again on the same port.
  */
 export class TcpProxy {
   private server: Server | null = null;
