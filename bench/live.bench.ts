@@ -103,7 +103,7 @@ async function main(): Promise<void> {
       processes.delete(p);
     };
     const baselined = async () =>
-      Number((await pg.query<{ n: string }>('SELECT count(*) AS n FROM traders WHERE live_baseline_at IS NOT NULL')).rows[0].n);
+      Number((await pg.query<{ n: string }>('SELECT count(*) AS n FROM live_baselines')).rows[0].n);
 
     // Discovery, the market, the warm-up worker, and the api meanwhile.
     const discovery = await start('discovery', { RATE_LIMIT_WEIGHT_PER_MINUTE: String(BUDGET) });
@@ -381,7 +381,7 @@ async function liquidateOne(
 ): Promise<Liquidation | null> {
   const { rows } = await pg.query<{ address: string; coin: string; szi: string; due: boolean }>(
     `SELECT t.address, p.coin, p.szi::text, t.last_tracked_at < $2 AS due FROM traders t JOIN trader_positions p ON p.trader_id = t.id
-      WHERE t.live_baseline_at IS NOT NULL AND NOT t.is_vault AND (t.claimed_until IS NULL OR t.claimed_until < now())
+      WHERE EXISTS (SELECT 1 FROM live_baselines lb WHERE lb.trader_id = t.id) AND NOT t.is_vault AND (t.claimed_until IS NULL OR t.claimed_until < now())
         AND NOT (t.address = ANY($1::varchar[]))
       ORDER BY (t.last_tracked_at < $2) DESC, t.last_tracked_at ASC, abs(p.szi) DESC LIMIT 1`,
     [taken.map((l) => l.address), roundStartFor(Date.now(), TRACKING_INTERVAL_S)],
@@ -406,7 +406,7 @@ async function compare(
   const { rows } = await pg.query<{ address: string; positions: Array<{ coin: string; szi: string }> | null }>(`
     SELECT t.address, (SELECT json_agg(json_build_object('coin', p.coin, 'szi', p.szi::text)) FROM trader_positions p
                         WHERE p.trader_id = t.id) AS positions
-      FROM traders t WHERE t.live_baseline_at IS NOT NULL`);
+      FROM traders t WHERE EXISTS (SELECT 1 FROM live_baselines lb WHERE lb.trader_id = t.id)`);
   let tradersEqual = 0;
   let positions = 0;
   let positionsEqual = 0;
@@ -440,19 +440,19 @@ async function compare(
   for (const d of diffs.slice(0, 8)) {
     const { rows: same } = await pg.query<{ sz: string; bought: boolean }>(
       `SELECT f.sz::text, f.buyer = $1 AS bought FROM fills f JOIN traders t ON t.address = $1
-        WHERE f.coin = $2 AND (f.buyer = $1 OR f.seller = $1) AND f.time = t.live_baseline_at`,
+        WHERE f.coin = $2 AND (f.buyer = $1 OR f.seller = $1) AND f.time = (SELECT lb.baseline_at FROM live_baselines lb WHERE lb.trader_id = t.id)`,
       [d.address, d.coin],
     );
     const sum = same.reduce((acc, f) => (f.bought ? acc.plus(f.sz) : acc.minus(f.sz)), new Decimal(0));
     // Public trades of it in that coin since its last snapshot: in the ledger vs applied live.
     const { rows: since } = await pg.query<{ ledger: string; ledger_sum: string | null; applied: string; applied_sum: string | null; baseline: string }>(
-      `SELECT (SELECT count(*) FROM fills f WHERE f.coin = $2 AND (f.buyer = $1 OR f.seller = $1) AND f.time > t.live_baseline_at) AS ledger,
+      `SELECT (SELECT count(*) FROM fills f WHERE f.coin = $2 AND (f.buyer = $1 OR f.seller = $1) AND f.time > (SELECT lb.baseline_at FROM live_baselines lb WHERE lb.trader_id = t.id)) AS ledger,
               (SELECT sum(CASE WHEN f.buyer = $1 THEN f.sz ELSE -f.sz END)::text FROM fills f
-                WHERE f.coin = $2 AND (f.buyer = $1 OR f.seller = $1) AND f.time > t.live_baseline_at) AS ledger_sum,
-              (SELECT count(*) FROM trader_fills tf WHERE tf.trader_id = t.id AND tf.coin = $2 AND tf.time > t.live_baseline_at) AS applied,
+                WHERE f.coin = $2 AND (f.buyer = $1 OR f.seller = $1) AND f.time > (SELECT lb.baseline_at FROM live_baselines lb WHERE lb.trader_id = t.id)) AS ledger_sum,
+              (SELECT count(*) FROM trader_fills tf WHERE tf.trader_id = t.id AND tf.coin = $2 AND tf.time > (SELECT lb.baseline_at FROM live_baselines lb WHERE lb.trader_id = t.id)) AS applied,
               (SELECT sum(CASE WHEN tf.side = 'B' THEN tf.sz ELSE -tf.sz END)::text FROM trader_fills tf
-                WHERE tf.trader_id = t.id AND tf.coin = $2 AND tf.time > t.live_baseline_at) AS applied_sum,
-              to_char(t.live_baseline_at, 'HH24:MI:SS.MS') AS baseline
+                WHERE tf.trader_id = t.id AND tf.coin = $2 AND tf.time > (SELECT lb.baseline_at FROM live_baselines lb WHERE lb.trader_id = t.id)) AS applied_sum,
+              to_char((SELECT lb.baseline_at FROM live_baselines lb WHERE lb.trader_id = t.id), 'HH24:MI:SS.MS') AS baseline
          FROM traders t WHERE t.address = $1`,
       [d.address, d.coin],
     );

@@ -91,7 +91,7 @@ async function main(): Promise<void> {
       const [simStats, workerMetrics, baselined] = await Promise.all([
         sim.stats(),
         Promise.all(workers.map(async (w) => parseMetrics(await w.metrics()))),
-        pg.query<{ n: string }>('SELECT count(*) AS n FROM traders WHERE live_baseline_at IS NOT NULL'),
+        pg.query<{ n: string }>('SELECT count(*) AS n FROM live_baselines'),
       ]);
       return { at: Date.now(), sim: simStats, workers: workerMetrics, baselined: Number(baselined.rows[0].n) };
     };

@@ -239,7 +239,7 @@ class System {
       'the scripted traders to be baselined',
       () =>
         pg(this.dbUrl, async (c) => {
-          const { rows } = await c.query('SELECT count(*) AS n FROM traders WHERE address = ANY($1) AND live_baseline_at IS NOT NULL', [this.traders]);
+          const { rows } = await c.query('SELECT count(*) AS n FROM traders t JOIN live_baselines b ON b.trader_id = t.id WHERE t.address = ANY($1)', [this.traders]);
           return Number(rows[0].n) === this.traders.length;
         }),
       45_000,

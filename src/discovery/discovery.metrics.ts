@@ -8,6 +8,7 @@ export class DiscoveryMetrics {
   readonly tradesStored: Counter;
   readonly newTraders: Counter;
   readonly flushSeconds: Histogram;
+  readonly liveHandoff: Counter<'result'>;
   readonly bufferDepth: Gauge;
   readonly bufferDropped: Counter;
   readonly malformed: Counter;
@@ -25,6 +26,12 @@ export class DiscoveryMetrics {
       name: 'discovery_flush_seconds',
       help: 'Time to persist one batch (ledger + traders)',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: r,
+    });
+    this.liveHandoff = new Counter({
+      name: 'discovery_live_handoff_trades_total',
+      help: 'Trades handed to the live engine (fresh) or skipped as already handed on by a replica or a replay (duplicate)',
+      labelNames: ['result'],
       registers: r,
     });
     this.bufferDepth = new Gauge({ name: 'discovery_buffer_depth', help: 'Trades waiting to be persisted', registers: r });

@@ -2,30 +2,40 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } f
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import type { WsTrade } from '../hyperliquid/hyperliquid.types';
-import { RedisKeys, TRADES_STREAM_MAXLEN } from '../redis/redis-keys';
+import { RedisKeys } from '../redis/redis-keys';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { DiscoveryMetrics } from './discovery.metrics';
 import { FillsRepository } from './fills.repository';
+import { LiveTradeHandoff } from './live-trade-handoff';
 import { TradeBuffer } from './trade-buffer';
 
 const FLUSH_INTERVAL_MS = 250;
+/** The live hand-off waits this long for more trades to share its Redis call. */
+const LIVE_BATCH_MS = 20;
 const FLUSH_AT_TRADES = 1000;
 /** Larger statements while catching up after an outage. */
 const MAX_BATCH = 5000;
 const RETRY_MS = 1000;
 
 /**
- * Buffers streamed trades and persists them in batches (every 250 ms or 1,000 trades): one
- * statement for the ledger and the traders. While Postgres is down trades accumulate (bounded);
- * after each commit the newly stored trades are handed on through Redis: a "just traded" signal
- * per address for tracking and one stream entry per batch for live consumers.
+ * Two paths for every streamed trade. Live: within ~20 ms it is appended to the trades stream
+ * for the live engine (de-duplicated across replicas in Redis), without waiting for Postgres.
+ * Ledger: batches (every 250 ms or 1,000 trades) go into the fills ledger and the traders in one
+ * statement, then a "just traded" signal per address goes to tracking. While Postgres or Redis is
+ * down each path buffers (bounded) and retries on its own.
  */
 @Injectable()
 export class TradeIngestService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(TradeIngestService.name);
   private readonly buffer: TradeBuffer<WsTrade>;
-  /** Stored trades whose Redis hand-off has not succeeded yet. */
-  private readonly handoff: TradeBuffer<WsTrade>;
+  /** Stored trades whose "just traded" signal has not reached Redis yet. */
+  private readonly signals: TradeBuffer<WsTrade>;
+  /** Trades not yet handed to the live engine. */
+  private readonly live: TradeBuffer<WsTrade>;
+  private readonly liveHandoff: LiveTradeHandoff;
+  private liveTimer: NodeJS.Timeout | null = null;
+  private liveFlushing: Promise<void> | null = null;
+  private liveDownSince: number | null = null;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private dbDownSince: number | null = null;
@@ -40,7 +50,9 @@ export class TradeIngestService implements OnModuleInit, BeforeApplicationShutdo
     config: AppConfig,
   ) {
     this.buffer = new TradeBuffer(config.discoveryBufferMaxTrades);
-    this.handoff = new TradeBuffer(config.discoveryBufferMaxTrades);
+    this.signals = new TradeBuffer(config.discoveryBufferMaxTrades);
+    this.live = new TradeBuffer(config.discoveryBufferMaxTrades);
+    this.liveHandoff = new LiveTradeHandoff(redis, config.inMemoryRedis);
   }
 
   onModuleInit(): void {
@@ -52,7 +64,7 @@ export class TradeIngestService implements OnModuleInit, BeforeApplicationShutdo
   }
 
   get dropped(): number {
-    return this.buffer.dropped + this.handoff.dropped;
+    return this.buffer.dropped + this.signals.dropped + this.live.dropped;
   }
 
   accept(trades: WsTrade[]): void {
@@ -66,24 +78,73 @@ export class TradeIngestService implements OnModuleInit, BeforeApplicationShutdo
       }
     }
     this.metrics.bufferDepth.set(this.buffer.size);
+    this.live.push(trades);
+    if (!this.liveTimer && !this.liveFlushing) this.scheduleLive(LIVE_BATCH_MS);
     if (this.buffer.size >= FLUSH_AT_TRADES && !this.flushing && this.dbDownSince === null) this.schedule(0);
   }
 
-  /** Persists everything buffered now (used at shutdown and by tests). */
+  /** Persists and hands on everything buffered now (used at shutdown and by tests). */
   async flushAll(): Promise<void> {
+    while (this.liveFlushing) await this.liveFlushing;
+    await this.runLiveFlush();
     while (this.flushing) await this.flushing;
-    while (this.buffer.size > 0 || this.handoff.size > 0) {
-      const before = this.buffer.size + this.handoff.size;
+    while (this.buffer.size > 0 || this.signals.size > 0) {
+      const before = this.buffer.size + this.signals.size;
       await this.runFlush();
-      if (this.buffer.size + this.handoff.size >= before) return; // a dependency is down
+      if (this.buffer.size + this.signals.size >= before) return; // a dependency is down
     }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.liveTimer) clearTimeout(this.liveTimer);
+    this.liveTimer = null;
     await this.flushAll();
     if (this.buffer.size > 0) this.logger.warn({ msg: 'shutting down with unsaved trades', count: this.buffer.size });
+  }
+
+  private scheduleLive(ms: number): void {
+    if (this.liveTimer) clearTimeout(this.liveTimer);
+    this.liveTimer = setTimeout(() => {
+      this.liveTimer = null;
+      void this.runLiveFlush().then(() => {
+        if (this.live.size > 0 && !this.liveTimer) this.scheduleLive(this.liveDownSince !== null ? RETRY_MS : 0);
+      });
+    }, ms);
+  }
+
+  private runLiveFlush(): Promise<void> {
+    if (this.liveFlushing) return this.liveFlushing;
+    if (this.live.size === 0) return Promise.resolve();
+    // .finally runs after this assignment even when the drain ends without waiting.
+    const run: Promise<void> = this.drainLive().finally(() => {
+      if (this.liveFlushing === run) this.liveFlushing = null;
+    });
+    this.liveFlushing = run;
+    return run;
+  }
+
+  private async drainLive(): Promise<void> {
+    while (this.live.size > 0) {
+      const { seq, items } = this.live.peek(MAX_BATCH);
+      try {
+        const fresh = await this.liveHandoff.send(items);
+        this.metrics.liveHandoff.inc({ result: 'fresh' }, fresh);
+        this.metrics.liveHandoff.inc({ result: 'duplicate' }, items.length - fresh);
+        this.live.release(seq, items.length);
+        if (this.liveDownSince !== null) {
+          this.logger.log({ msg: 'live hand-off resumed', down_ms: Date.now() - this.liveDownSince });
+          this.liveDownSince = null;
+        }
+      } catch (err) {
+        if (this.liveDownSince === null) {
+          this.liveDownSince = Date.now();
+          this.logger.warn({ msg: 'cannot hand trades to the live engine, will retry', error: (err as Error).message, buffered: this.live.size });
+        }
+        return;
+      }
+    }
   }
 
   private schedule(ms: number): void {
@@ -102,7 +163,7 @@ export class TradeIngestService implements OnModuleInit, BeforeApplicationShutdo
     this.flushing = (async () => {
       try {
         await this.persist();
-        await this.handOff();
+        await this.signalTracking();
       } finally {
         this.flushing = null;
       }
@@ -118,7 +179,7 @@ export class TradeIngestService implements OnModuleInit, BeforeApplicationShutdo
         const stored = await this.fills.storeBatch(items);
         end();
         this.buffer.release(seq, items.length);
-        this.handoff.push(stored.inserted);
+        this.signals.push(stored.inserted);
         this.metrics.tradesStored.inc(stored.inserted.length);
         this.metrics.newTraders.inc(stored.newTraders);
         this.lastFlushAt = Date.now();
@@ -139,9 +200,9 @@ export class TradeIngestService implements OnModuleInit, BeforeApplicationShutdo
     }
   }
 
-  private async handOff(): Promise<void> {
-    while (this.handoff.size > 0) {
-      const { seq, items } = this.handoff.peek(MAX_BATCH);
+  private async signalTracking(): Promise<void> {
+    while (this.signals.size > 0) {
+      const { seq, items } = this.signals.peek(MAX_BATCH);
       const oldest = new Map<string, number>();
       for (const t of items) {
         for (const a of [t.buyer, t.seller]) {
@@ -152,14 +213,8 @@ export class TradeIngestService implements OnModuleInit, BeforeApplicationShutdo
       const zargs: Array<string | number> = [];
       for (const [address, time] of oldest) zargs.push(time, address);
       try {
-        const results = await this.redis
-          .multi()
-          .zadd(RedisKeys.tradedSignals, 'NX', ...zargs)
-          .xadd(RedisKeys.tradesStream, 'MAXLEN', '~', TRADES_STREAM_MAXLEN, '*', 't', JSON.stringify(items))
-          .exec();
-        const failed = results?.find(([e]) => e);
-        if (!results || failed) throw failed?.[0] ?? new Error('transaction aborted');
-        this.handoff.release(seq, items.length);
+        await this.redis.zadd(RedisKeys.tradedSignals, 'NX', ...zargs);
+        this.signals.release(seq, items.length);
         this.redisDownSince = null;
       } catch (err) {
         if (this.redisDownSince === null) {

@@ -19,6 +19,7 @@ const RELAY_GRACE_MS = 10_000;
 export class EventPublisher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(EventPublisher.name);
   private timer: NodeJS.Timeout | null = null;
+  private marking: Promise<unknown> = Promise.resolve();
   private readonly published: Counter;
   private readonly relayed: Counter;
 
@@ -39,20 +40,33 @@ export class EventPublisher implements OnApplicationBootstrap, OnModuleDestroy {
     this.timer = setInterval(() => void this.relayOnce(), RELAY_EVERY_MS);
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.marking;
   }
 
-  /** Publishes now and marks the rows; on failure the relay retries later. */
+  /**
+   * Publishes now; marks the rows in the background (the caller's next batch does not wait for
+   * that write; marks run one at a time, in order). On failure the relay retries later.
+   */
   async publish(events: TradeEventPayload[]): Promise<void> {
     if (events.length === 0) return;
     try {
       await this.send(events);
-      this.published.inc(events.length);
-      await this.outbox.markPublished(events.map((e) => e.id));
     } catch (err) {
       this.logger.warn({ msg: 'publish failed, the relay will retry', events: events.length, error: (err as Error).message });
+      return;
     }
+    this.published.inc(events.length);
+    const ids = events.map((e) => e.id);
+    this.marking = this.marking
+      .then(() => this.outbox.markPublished(ids))
+      .catch((err: Error) => this.logger.warn({ msg: 'marking events published failed, the relay may send them again', events: ids.length, error: err.message }));
+  }
+
+  /** Waits for the background marks (shutdown, tests). */
+  async settled(): Promise<void> {
+    await this.marking;
   }
 
   async relayOnce(): Promise<number> {

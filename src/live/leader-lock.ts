@@ -8,6 +8,8 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 export class LeaderLock {
   private readonly token = randomUUID();
   private heldUntil = 0;
+  /** Counts fresh acquisitions: a holder whose epoch moved may have been replaced meanwhile. */
+  epoch = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -23,7 +25,9 @@ export class LeaderLock {
     const now = Date.now();
     if (this.held && this.heldUntil - now > this.ttlMs / 2) return true;
     const renewed = this.held ? Number(await this.redis.eval(RENEW, 1, this.key, this.token, this.ttlMs)) === 1 : false;
-    const ok = renewed || (await this.redis.set(this.key, this.token, 'PX', this.ttlMs, 'NX')) === 'OK';
+    const acquired = !renewed && (await this.redis.set(this.key, this.token, 'PX', this.ttlMs, 'NX')) === 'OK';
+    if (acquired) this.epoch++;
+    const ok = renewed || acquired;
     this.heldUntil = ok ? now + this.ttlMs : 0;
     return ok;
   }

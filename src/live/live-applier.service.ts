@@ -7,7 +7,7 @@ import type { WsTrade } from '../hyperliquid/hyperliquid.types';
 import { RedisKeys } from '../redis/redis-keys';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { emptyChanges, LiveBook } from './live-book';
-import { LiveBatch, LiveRepository, SnapshotRecord } from './live.repository';
+import { LiveBatch, LiveFencedError, LiveRepository, SnapshotRecord } from './live.repository';
 import { decodeSnapshot } from './snapshot-message';
 import { LeaderLock } from './leader-lock';
 
@@ -31,6 +31,8 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
   private readonly lock: LeaderLock;
   private book = new LiveBook(HORIZON_MS);
   private cursors: Record<string, string> = {};
+  /** The lock epoch the in-memory state was loaded under. */
+  private loadedEpoch = -1;
   private running = false;
   private loop: Promise<void> | null = null;
   private reader: Redis | null = null;
@@ -99,28 +101,47 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
           await sleep(1000);
           continue;
         }
-        if (!this.cursors[TRADES]) await this.load();
+        // Lost and re-acquired the lock: another leader may have committed meanwhile.
+        if (!this.cursors[TRADES] || this.loadedEpoch !== this.lock.epoch) await this.load();
         await this.step();
       } catch (err) {
-        this.logger.warn({ msg: 'live applier step failed, reloading', error: (err as Error).message });
+        const fenced = err instanceof LiveFencedError;
+        this.logger.warn({ msg: fenced ? 'live applier fenced off, reloading' : 'live applier step failed, reloading', error: (err as Error).message });
         this.cursors = {}; // reload committed state: nothing half-applied survives
         await sleep(1000);
       }
     }
   }
 
-  /** State from the last commit: positions, baselines, checkpoints, recent applied trades. */
+  /**
+   * State from the last commit: positions, baselines, checkpoints, and the trades read in the
+   * last HORIZON_MS (re-read from the trades stream up to the checkpoint), so snapshots that
+   * arrive after a restart are placed in time as if there had been none.
+   */
   private async load(): Promise<void> {
+    const epoch = this.lock.epoch;
     const book = new LiveBook(HORIZON_MS);
     for (const trader of await this.repo.loadTraders()) book.load(trader);
-    const checkpoints = await this.repo.loadCheckpoints();
-    for (const f of await this.repo.recentAppliedFills(Date.now() - HORIZON_MS)) {
-      book.rememberApplied(f.address, f);
+    const checkpoints = await this.repo.loadCheckpoints([TRADES, SNAPSHOTS]);
+    const tradesFrom = checkpoints[TRADES] ?? '0-0';
+    let remembered = 0;
+    if (tradesFrom !== '0-0') {
+      let from = String(Date.now() - HORIZON_MS);
+      for (;;) {
+        const entries = (await this.reader!.xrange(RedisKeys.tradesStream, from, tradesFrom, 'COUNT', 200)) as Array<[string, string[]]>;
+        for (const [, fields] of entries) {
+          for (const t of JSON.parse(fields[1]) as WsTrade[]) book.rememberTrade(t);
+          remembered++;
+        }
+        if (entries.length < 200) break;
+        from = `(${entries[entries.length - 1][0]}`;
+      }
     }
     this.book = book;
-    this.cursors = { [TRADES]: checkpoints[TRADES] ?? '0-0', [SNAPSHOTS]: checkpoints[SNAPSHOTS] ?? '0-0' };
+    this.cursors = { [TRADES]: tradesFrom, [SNAPSHOTS]: checkpoints[SNAPSHOTS] ?? '0-0' };
+    this.loadedEpoch = epoch;
     this.baselined.set(book.size);
-    this.logger.log({ msg: 'live positions loaded', traders: book.size, trades_from: this.cursors[TRADES] });
+    this.logger.log({ msg: 'live positions loaded', traders: book.size, trades_from: this.cursors[TRADES], recent_batches: remembered });
   }
 
   private async step(): Promise<void> {
@@ -143,7 +164,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
     const out = emptyChanges();
     const next = { ...this.cursors };
     const snapshots: SnapshotRecord[] = [];
-    const baselines: Array<{ traderId: string; time: number }> = [];
+    const baselines = new Map<string, number>();
     let lastTradeTime = 0;
     for (const [stream, entries] of res) {
       for (const [id, fields] of entries) {
@@ -158,9 +179,9 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
           next[SNAPSHOTS] = id;
           const snap = decodeSnapshot(payload);
           const outcome = this.book.applySnapshot(snap.input, out);
-          this.applied.inc({ kind: outcome.stale ? 'stale_snapshot' : 'snapshot' });
-          if (outcome.stale) continue;
-          baselines.push({ traderId: snap.input.traderId, time: snap.input.time });
+          this.applied.inc({ kind: outcome.stale ? 'stale_snapshot' : outcome.superseded ? 'superseded_snapshot' : 'snapshot' });
+          if (outcome.stale || outcome.superseded) continue;
+          baselines.set(snap.input.traderId, Math.max(baselines.get(snap.input.traderId) ?? 0, snap.input.time));
           snapshots.push({ ...snap.record, keepHistory: outcome.baseline || outcome.corrected });
         }
       }
@@ -174,11 +195,12 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
     const batch: LiveBatch = {
       positions: [...positions.values()],
       touchedTraderIds: [...new Set(touched.map((t) => t.traderId))],
-      baselines,
+      baselines: [...baselines].map(([traderId, time]) => ({ traderId, time })),
       fills: out.fills,
       events: out.events,
       snapshots,
       checkpoints: next,
+      expected: this.cursors,
     };
     const end = this.commitSeconds.startTimer();
     const events = await this.repo.commit(batch);

@@ -126,4 +126,43 @@ describe('LiveBook', () => {
     const r = book.applySnapshot({ traderId: '1', address: A, time: NOW - 50, positions: [], partial: false }, out, NOW);
     expect(r.events).toHaveLength(0);
   });
+
+  it('a snapshot older than the baseline (out of order, or read again after a restart) changes nothing', () => {
+    const book = new LiveBook();
+    const out = emptyChanges();
+    book.applySnapshot({ traderId: '1', address: A, time: NOW - 100, positions: [], partial: false }, out, NOW);
+    // Trades after the first snapshot, then a newer snapshot that contains them.
+    book.applyTrade(trade(A, B, '1', '100', NOW - 90), out);
+    book.applySnapshot({ traderId: '1', address: A, time: NOW - 50, positions: [{ coin: 'BTC', szi: '1', entryPx: '100' }], partial: false }, out, NOW);
+    // A trade between the two snapshots' times arrives late: already in the newer baseline.
+    book.applyTrade(trade(A, B, '2', '100', NOW - 60), out);
+    expect(book.positionsOf(A)).toEqual([{ coin: 'BTC', szi: '1', entryPx: '100' }]);
+    const events = out.events.length;
+    // The older snapshot (position 0) arrives last: resetting to it would lose both trades.
+    const r = book.applySnapshot({ traderId: '1', address: A, time: NOW - 95, positions: [], partial: false }, out, NOW);
+    expect(r.superseded).toBe(true);
+    expect(out.events).toHaveLength(events);
+    expect(book.positionsOf(A)).toEqual([{ coin: 'BTC', szi: '1', entryPx: '100' }]);
+    const again = book.applySnapshot({ traderId: '1', address: A, time: NOW - 50, positions: [], partial: false }, out, NOW);
+    expect(again.superseded).toBe(true);
+  });
+
+  it('after a restart, remembered trades place a first snapshot in time like before it', () => {
+    // Before the restart: B is baselined, A is not; both trade; the engine commits and restarts.
+    const t1 = trade(A, B, '1', '100', NOW - 30);
+    const t2 = trade(B, A, '0.25', '110', NOW - 10);
+    const book = new LiveBook();
+    book.load({ traderId: '2', address: B, baselineAt: NOW - 100, positions: new Map([['BTC', { szi: '-0.75', entryPx: '100' }]]) });
+    book.rememberTrade(t1);
+    book.rememberTrade(t2);
+    const out = emptyChanges();
+    // A's first snapshot predates both trades: both are replayed onto it.
+    const r = book.applySnapshot({ traderId: '1', address: A, time: NOW - 40, positions: [], partial: false }, out, NOW);
+    expect(r.baseline).toBe(true);
+    expect(book.positionsOf(A)).toEqual([{ coin: 'BTC', szi: '0.75', entryPx: '100' }]);
+    // B's next snapshot agrees with the stream (its loaded positions already include both trades).
+    const rb = book.applySnapshot({ traderId: '2', address: B, time: NOW - 20, positions: [{ coin: 'BTC', szi: '-1', entryPx: '100' }], partial: false }, out, NOW);
+    expect(rb.corrected).toBe(false);
+    expect(book.positionsOf(B)).toEqual([{ coin: 'BTC', szi: '-0.75', entryPx: '100' }]);
+  });
 });

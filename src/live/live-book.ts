@@ -67,6 +67,11 @@ export interface SnapshotOutcome {
   corrected: boolean;
   /** The snapshot was older than the recent-trade horizon and was not used. */
   stale: boolean;
+  /**
+   * The trader's baseline is as new or newer (snapshots reached the engine out of order, or one
+   * was read again after a restart): the stream has applied everything since, so it is not used.
+   */
+  superseded: boolean;
 }
 
 export interface Changes {
@@ -103,11 +108,19 @@ export class LiveBook {
     return this.traders.get(address);
   }
 
-  /** After a restart: a trade the applier had already applied (from trader_fills). */
-  rememberApplied(address: string, t: { coin: string; tid: number; time: number; side: 'B' | 'A'; sz: string; px: string }): void {
-    let list = this.recent.get(address);
-    if (!list) this.recent.set(address, (list = []));
-    list.push({ coin: t.coin, tid: t.tid, time: t.time, side: t.side, sz: t.sz, px: t.px, applied: true });
+  /**
+   * After a restart: a trade the applier read before its last commit, remembered for both parties
+   * so later snapshots can be placed in time. It was applied exactly when its party was baselined
+   * before it (a later baseline replays newer trades, so the rule holds whatever the interleaving).
+   */
+  rememberTrade(trade: WsTrade): void {
+    for (const [address, side] of [[trade.buyer, 'B'], [trade.seller, 'A']] as const) {
+      const trader = this.traders.get(address);
+      let list = this.recent.get(address);
+      if (!list) this.recent.set(address, (list = []));
+      const applied = trader !== undefined && trade.time > trader.baselineAt;
+      list.push({ coin: trade.coin, tid: trade.tid, time: trade.time, side, sz: trade.sz, px: trade.px, applied });
+    }
   }
 
   /** Remembers a trade for both parties and applies it to those who are baselined. */
@@ -169,8 +182,10 @@ export class LiveBook {
    * difference becomes `snapshot` events and a reset.
    */
   applySnapshot(snap: SnapshotInput, out: Changes, now = Date.now()): SnapshotOutcome {
-    if (snap.time < now - this.horizonMs) return { events: [], baseline: false, corrected: false, stale: true };
+    const unused = { events: [], baseline: false, corrected: false, stale: false, superseded: false };
+    if (snap.time < now - this.horizonMs) return { ...unused, stale: true };
     const existing = this.traders.get(snap.address);
+    if (existing && snap.time <= existing.baselineAt) return { ...unused, superseded: true };
     const later = (this.recent.get(snap.address) ?? []).filter((t) => t.time > snap.time);
     const eventsBefore = out.events.length;
     out.touched.add(snap.address);
@@ -182,7 +197,7 @@ export class LiveBook {
         t.applied = true;
         this.advance(trader, t, out, true);
       }
-      return { events: out.events.slice(eventsBefore), baseline: true, corrected: false, stale: false };
+      return { events: out.events.slice(eventsBefore), baseline: true, corrected: false, stale: false, superseded: false };
     }
 
     // Reset to the exchange's positions (and entry prices) as of the snapshot, then re-apply the
@@ -211,7 +226,7 @@ export class LiveBook {
         change,
       });
     }
-    return { events: out.events.slice(eventsBefore), baseline: false, corrected: changes.length > 0, stale: false };
+    return { events: out.events.slice(eventsBefore), baseline: false, corrected: changes.length > 0, stale: false, superseded: false };
   }
 
   /** Forgets recent trades older than the horizon. */

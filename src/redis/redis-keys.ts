@@ -4,8 +4,10 @@ export const RedisKeys = {
   tradedSignals: 'ts:signals:traded',
   /** JSON array of the listed perps from the last `meta` read (discovery subscribes from it at boot). */
   discoveryMarkets: 'ts:discovery:markets',
-  /** STREAM of newly stored public trades (one entry per batch, field `t` = JSON WsTrade[]). */
+  /** STREAM of public trades for the live engine, each once (one entry per batch, field `t` = JSON WsTrade[]). */
   tradesStream: 'ts:stream:trades',
+  /** Prefix of the per-minute SETs of `coin:tid` already handed to the trades stream (discovery's de-duplication). */
+  seenTradesPrefix: 'ts:seen:',
   /** STREAM of clearinghouseState snapshots fetched by tracking, for the live applier (field `s`). */
   snapshotsStream: 'ts:stream:snapshots',
   /** LIST of gaps in the trade stream (JSON {from, to} ms), pushed by discovery, drained by tracking. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { withDeadlockRetry } from '../database/deadlock-retry';
 
 export interface ClaimedTrader {
   id: string;
@@ -95,34 +96,46 @@ export class TrackingQueueRepository {
     );
   }
 
-  /** Queue bookkeeping after a snapshot: tracked now, claim released, older flags cleared. */
-  async markTracked(id: string, fetchStartedAt: Date): Promise<void> {
+  /**
+   * Queue bookkeeping after a snapshot: tracked now, its account value, claim released, older
+   * flags cleared.
+   */
+  async markTracked(id: string, fetchStartedAt: Date, accountValue: string | null = null): Promise<void> {
     await this.db.query(
       `UPDATE traders SET last_tracked_at = now(), claimed_until = NULL, claimed_by = NULL,
+              account_value = COALESCE($3::numeric, account_value),
               traded_flag_at = CASE WHEN traded_flag_at <= $2 THEN NULL ELSE traded_flag_at END
         WHERE id = $1`,
-      [id, fetchStartedAt],
+      [id, fetchStartedAt, accountValue],
     );
   }
 
   /**
    * Flags traders that need a snapshot soon: discovery's "just traded" signals for traders whose
    * positions are not followed live yet (a baselined trader's trades are applied from the
-   * stream and need no REST call). Keeps the oldest flag per trader.
+   * stream and need no REST call). Keeps the oldest flag per trader. Rows are locked in address
+   * order, the order discovery's upsert takes them in, so the two never deadlock.
    */
   async flag(signals: Array<{ address: string; tradedAt: number }>): Promise<number> {
     if (signals.length === 0) return 0;
-    const result: Array<{ n: string }> = await this.db.query(
-      `
+    const result: Array<{ n: string }> = await withDeadlockRetry(() =>
+      this.db.query(
+        `
       WITH s AS (
         SELECT address, to_timestamp(min(ms) / 1000.0) AS at
         FROM unnest($1::varchar[], $2::bigint[]) AS x(address, ms) GROUP BY address
+      ), locked AS (
+        SELECT t.id, s.at FROM traders t JOIN s ON s.address = t.address
+         WHERE t.is_active AND NOT EXISTS (SELECT 1 FROM live_baselines b WHERE b.trader_id = t.id)
+         ORDER BY t.address
+         FOR UPDATE OF t
       ), upd AS (
-        UPDATE traders t SET traded_flag_at = LEAST(COALESCE(t.traded_flag_at, s.at), s.at)
-          FROM s WHERE t.address = s.address AND t.is_active AND t.live_baseline_at IS NULL
+        UPDATE traders t SET traded_flag_at = LEAST(COALESCE(t.traded_flag_at, locked.at), locked.at)
+          FROM locked WHERE t.id = locked.id
         RETURNING 1
       ) SELECT count(*) AS n FROM upd`,
-      [signals.map((s) => s.address), signals.map((s) => String(s.tradedAt))],
+        [signals.map((s) => s.address), signals.map((s) => String(s.tradedAt))],
+      ),
     );
     return Number(result[0]?.n ?? 0);
   }
@@ -132,13 +145,19 @@ export class TrackingQueueRepository {
    * trade may have missed trades: flag the recently active baselined ones for reconciliation.
    */
   async flagRecentlyActive(sinceMs: number): Promise<number> {
-    const rows: Array<{ n: string }> = await this.db.query(
-      `WITH upd AS (
-         UPDATE traders SET traded_flag_at = COALESCE(traded_flag_at, now())
-          WHERE is_active AND live_baseline_at IS NOT NULL AND last_seen_trading_at >= to_timestamp($1::bigint / 1000.0)
-         RETURNING 1)
-       SELECT count(*) AS n FROM upd`,
-      [String(sinceMs)],
+    const rows: Array<{ n: string }> = await withDeadlockRetry(() =>
+      this.db.query(
+        `WITH locked AS (
+           SELECT t.id FROM traders t JOIN live_baselines b ON b.trader_id = t.id
+            WHERE t.is_active AND t.last_seen_trading_at >= to_timestamp($1::bigint / 1000.0)
+            ORDER BY t.address
+            FOR UPDATE OF t
+         ), upd AS (
+           UPDATE traders t SET traded_flag_at = COALESCE(t.traded_flag_at, now()) FROM locked WHERE t.id = locked.id
+           RETURNING 1)
+         SELECT count(*) AS n FROM upd`,
+        [String(sinceMs)],
+      ),
     );
     return Number(rows[0]?.n ?? 0);
   }

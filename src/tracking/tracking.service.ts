@@ -39,7 +39,7 @@ export class TrackingService {
       's',
       encodeSnapshot(trader, state, raw, Date.now()),
     );
-    await this.queue.markTracked(trader.id, fetchStartedAt);
+    await this.queue.markTracked(trader.id, fetchStartedAt, state.accountValue);
     this.metrics.refreshed.inc({ path });
     if (trader.tradedFlagAt) this.metrics.tradeToEvent.observe((Date.now() - trader.tradedFlagAt.getTime()) / 1000);
   }

@@ -22,6 +22,7 @@ describe('discovery: trade stream → traders + fills ledger', () => {
   let db: TestDatabase;
   let proxy: TcpProxy;
   let app: TestApp;
+  let appEnv: Record<string, string>;
   let redis: Redis;
   let scripted = 0;
   let rngState = 42;
@@ -36,7 +37,7 @@ describe('discovery: trade stream → traders + fills ledger', () => {
     viaProxy.port = String(port);
     const testRedis = await createTestRedis();
     redis = new Redis(testRedis.url);
-    app = await startTestApp({
+    appEnv = {
       ROLE: 'discovery',
       DATABASE_URL: viaProxy.toString(),
       REDIS_URL: testRedis.url,
@@ -44,7 +45,8 @@ describe('discovery: trade stream → traders + fills ledger', () => {
       WEBSOCKET_URL: sim.wsUrl,
       WS_PING_INTERVAL_SECONDS: '1',
       WS_SILENCE_TIMEOUT_SECONDS: '2',
-    });
+    };
+    app = await startTestApp(appEnv);
   });
 
   afterAll(async () => {
@@ -70,6 +72,19 @@ describe('discovery: trade stream → traders + fills ledger', () => {
       sim.control.trade({ coin, buyer, seller, sz: coin === 'BTC' ? '0.01' : '1.5', takerSide: rand() < 0.5 ? 'B' : 'A' });
       scripted++;
     }
+  }
+
+  /** Trades on the live engine's stream. */
+  async function streamedTrades(): Promise<number> {
+    const entries = await redis.xrange(RedisKeys.tradesStream, '-', '+');
+    return entries.reduce((n, [, fields]) => n + (JSON.parse(fields[1]) as unknown[]).length, 0);
+  }
+
+  /** discovery_live_handoff_trades_total by result, from an app's /metrics. */
+  async function handoffCounts(a: TestApp): Promise<{ fresh: number; duplicate: number }> {
+    const text = (await request(a.url).get('/metrics')).text;
+    const value = (result: string) => Number(new RegExp(`discovery_live_handoff_trades_total\\{[^}]*result="${result}"[^}]*\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    return { fresh: value('fresh'), duplicate: value('duplicate') };
   }
 
   const ledgerCount = () =>
@@ -122,10 +137,12 @@ describe('discovery: trade stream → traders + fills ledger', () => {
     expect(metrics.text).toMatch(/discovery_malformed_frames_total\{[^}]*\} ([5-9]|\d\d+)/);
   });
 
-  it('buffers through a 20 s Postgres outage and flushes when it returns', async () => {
+  it('buffers through a 20 s Postgres outage and flushes when it returns; the live stream does not wait for it', async () => {
     await proxy.cut();
     const outageStart = Date.now();
+    const streamedBefore = await streamedTrades();
     scriptTrades(300);
+    await waitFor(async () => (await streamedTrades()) === streamedBefore + 300, 5000);
     // /health/detailed still answers (503, database down) and the stream check shows the backlog.
     const s = await waitFor(async () => {
       const v = await stream();
@@ -169,5 +186,32 @@ describe('discovery: trade stream → traders + fills ledger', () => {
     const streamed = entries.reduce((n, [, fields]) => n + (JSON.parse(fields[1]) as unknown[]).length, 0);
     expect(streamed).toBe(scripted);
   });
-});
 
+  it('with a second replica on the same stream, every trade reaches the live engine once', async () => {
+    const second = await startTestApp(appEnv);
+    try {
+      await waitFor(async () => {
+        const res = await request(second.url).get('/health/detailed');
+        return res.body.checks.hyperliquid_stream?.subscriptions === COINS.length;
+      }, 15000);
+      const [first0, second0] = await Promise.all([handoffCounts(app), handoffCounts(second)]);
+      const streamedBefore = await streamedTrades();
+      scriptTrades(200);
+      // Both replicas received all 200 (each counts it fresh or duplicate)…
+      await waitFor(async () => {
+        const [a, b] = await Promise.all([handoffCounts(app), handoffCounts(second)]);
+        const received = (x: typeof a, x0: typeof a) => x.fresh + x.duplicate - x0.fresh - x0.duplicate;
+        return received(a, first0) >= 200 && received(b, second0) >= 200 && (await streamedTrades()) >= streamedBefore + 200;
+      }, 15000);
+      await new Promise((r) => setTimeout(r, 300)); // anything still in flight
+      const [first1, second1] = await Promise.all([handoffCounts(app), handoffCounts(second)]);
+      // …and between them passed each on exactly once.
+      expect(first1.fresh - first0.fresh + (second1.fresh - second0.fresh)).toBe(200);
+      expect(second1.duplicate - second0.duplicate + (first1.duplicate - first0.duplicate)).toBeGreaterThanOrEqual(200);
+      expect(await streamedTrades()).toBe(streamedBefore + 200);
+      await waitForLedger(scripted);
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -47,7 +47,7 @@ describe('live positions from the trade stream', () => {
   });
 
   const baselined = () =>
-    withClient(db.url, (c) => c.query<{ n: string }>('SELECT count(*) AS n FROM traders WHERE live_baseline_at IS NOT NULL')).then((r) =>
+    withClient(db.url, (c) => c.query<{ n: string }>('SELECT count(*) AS n FROM live_baselines')).then((r) =>
       Number(r.rows[0].n),
     );
 
@@ -62,7 +62,7 @@ describe('live positions from the trade stream', () => {
       const { rows } = await withClient(db.url, (c) =>
         c.query<{ address: string; coin: string }>(`
           SELECT t.address, p.coin FROM trader_positions p JOIN traders t ON t.id = p.trader_id
-           WHERE t.live_baseline_at IS NOT NULL AND NOT t.is_vault ORDER BY abs(p.szi) DESC LIMIT 1`),
+           WHERE EXISTS (SELECT 1 FROM live_baselines lb WHERE lb.trader_id = t.id) AND NOT t.is_vault ORDER BY abs(p.szi) DESC LIMIT 1`),
       );
       return rows[0];
     });
@@ -87,7 +87,7 @@ describe('live positions from the trade stream', () => {
       c.query<{ address: string; positions: Array<{ coin: string; szi: string }> | null }>(`
         SELECT t.address, (SELECT json_agg(json_build_object('coin', p.coin, 'szi', p.szi::text)) FROM trader_positions p
                             WHERE p.trader_id = t.id) AS positions
-          FROM traders t WHERE t.live_baseline_at IS NOT NULL`),
+          FROM traders t WHERE EXISTS (SELECT 1 FROM live_baselines lb WHERE lb.trader_id = t.id)`),
     );
     expect(rows.length).toBeGreaterThanOrEqual(40);
     let equal = 0;

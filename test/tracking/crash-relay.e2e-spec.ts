@@ -57,7 +57,7 @@ describe('tracking: no event lost when a worker dies between commit and publish'
     const other = randomAddress();
     sim.control.trade({ coin: 'ETH', buyer: trader, seller: other, sz: '1' }); // baseline, no event
     await waitFor(() =>
-      withClient(db.url, (c) => c.query('SELECT 1 FROM traders WHERE address = $1 AND live_baseline_at IS NOT NULL', [trader])).then(
+      withClient(db.url, (c) => c.query('SELECT 1 FROM traders t JOIN live_baselines b ON b.trader_id = t.id WHERE t.address = $1', [trader])).then(
         (r) => r.rowCount === 1,
       ),
     );

@@ -1,0 +1,74 @@
+import type Redis from 'ioredis';
+import type { WsTrade } from '../hyperliquid/hyperliquid.types';
+import { RedisKeys, TRADES_STREAM_MAXLEN } from '../redis/redis-keys';
+
+/** How long a trade's (coin, tid) is remembered for de-duplication, and the oldest trade handed on. */
+export const SEEN_WINDOW_MS = 300_000;
+/** Seen-sets are per minute of exchange time, so every replica puts a trade in the same set. */
+const BUCKET_MS = 60_000;
+
+/**
+ * One atomic step per batch: add each trade's `coin:tid` to the seen-set of its minute (SADD
+ * answers 1 only for the first replica to see it), then append the first-seen ones to the trades
+ * stream as one entry. ARGV: maxlen, ttl ms, then per trade: bucket, `coin:tid`, trade JSON.
+ */
+const HANDOFF_LUA = `
+local fresh = {}
+local buckets = {}
+for i = 3, #ARGV, 3 do
+  local bucket = '${RedisKeys.seenTradesPrefix}' .. ARGV[i]
+  if redis.call('SADD', bucket, ARGV[i + 1]) == 1 then fresh[#fresh + 1] = ARGV[i + 2] end
+  buckets[bucket] = true
+end
+for bucket in pairs(buckets) do redis.call('PEXPIRE', bucket, ARGV[2]) end
+if #fresh > 0 then
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 't', '[' .. table.concat(fresh, ',') .. ']')
+end
+return #fresh`;
+
+/**
+ * Hands streamed trades to the live engine (the trades stream) the moment they arrive, before
+ * the ledger write, exactly once across discovery replicas: Redis de-duplicates on (coin, tid)
+ * inside the same script that appends, so two replicas holding the same trade never both pass it
+ * on. Trades older than the seen window are not handed on (they could be replays the window no
+ * longer remembers); the ledger still stores them, and snapshots reconcile what they changed.
+ *
+ * With the in-process demo Redis (one process, no replicas; its Lua cannot reach its streams) the
+ * seen-set is a local map instead.
+ */
+export class LiveTradeHandoff {
+  private readonly localSeen = new Map<string, number>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly inProcess: boolean,
+  ) {}
+
+  /** Appends the first-seen trades of `trades`; returns how many were new. Throws when Redis fails. */
+  async send(trades: readonly WsTrade[], now = Date.now()): Promise<number> {
+    const recent = trades.filter((t) => t.time >= now - SEEN_WINDOW_MS);
+    if (recent.length === 0) return 0;
+    if (this.inProcess) return this.sendLocal(recent, now);
+    const args: string[] = [String(TRADES_STREAM_MAXLEN), String(SEEN_WINDOW_MS + BUCKET_MS)];
+    for (const t of recent) args.push(String(Math.floor(t.time / BUCKET_MS)), `${t.coin}:${t.tid}`, JSON.stringify(t));
+    return Number(await this.redis.eval(HANDOFF_LUA, 1, RedisKeys.tradesStream, ...args));
+  }
+
+  private async sendLocal(trades: readonly WsTrade[], now: number): Promise<number> {
+    const fresh = trades.filter((t) => {
+      const key = `${t.coin}:${t.tid}`;
+      if (this.localSeen.has(key)) return false;
+      this.localSeen.set(key, t.time);
+      return true;
+    });
+    if (fresh.length > 0) {
+      await this.redis.xadd(RedisKeys.tradesStream, 'MAXLEN', '~', TRADES_STREAM_MAXLEN, '*', 't', JSON.stringify(fresh));
+    }
+    // Insertion order is roughly time order: forget from the front.
+    for (const [key, time] of this.localSeen) {
+      if (time >= now - SEEN_WINDOW_MS) break;
+      this.localSeen.delete(key);
+    }
+    return fresh.length;
+  }
+}
