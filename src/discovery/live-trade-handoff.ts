@@ -31,7 +31,8 @@ return #fresh`;
  * the ledger write, exactly once across discovery replicas: Redis de-duplicates on (coin, tid)
  * inside the same script that appends, so two replicas holding the same trade never both pass it
  * on. Trades older than the seen window are not handed on (they could be replays the window no
- * longer remembers); the ledger still stores them, and snapshots reconcile what they changed.
+ * longer remembers); the ledger still stores them, and their span is reported as a stream gap
+ * (`ts:stream:gaps`), so tracking reconciles the traders active around it.
  *
  * With the in-process demo Redis (one process, no replicas; its Lua cannot reach its streams) the
  * seen-set is a local map instead.
@@ -47,11 +48,23 @@ export class LiveTradeHandoff {
   /** Appends the first-seen trades of `trades`; returns how many were new. Throws when Redis fails. */
   async send(trades: readonly WsTrade[], now = Date.now()): Promise<number> {
     const recent = trades.filter((t) => t.time >= now - SEEN_WINDOW_MS);
+    if (recent.length < trades.length) await this.reportGap(trades.filter((t) => t.time < now - SEEN_WINDOW_MS));
     if (recent.length === 0) return 0;
     if (this.inProcess) return this.sendLocal(recent, now);
     const args: string[] = [String(TRADES_STREAM_MAXLEN), String(SEEN_WINDOW_MS + BUCKET_MS)];
     for (const t of recent) args.push(String(Math.floor(t.time / BUCKET_MS)), `${t.coin}:${t.tid}`, JSON.stringify(t));
     return Number(await this.redis.eval(HANDOFF_LUA, 1, RedisKeys.tradesStream, ...args));
+  }
+
+  private async reportGap(old: readonly WsTrade[]): Promise<void> {
+    let from = Infinity;
+    let to = -Infinity;
+    for (const t of old) {
+      from = Math.min(from, t.time);
+      to = Math.max(to, t.time);
+    }
+    await this.redis.lpush(RedisKeys.streamGaps, JSON.stringify({ from, to }));
+    await this.redis.ltrim(RedisKeys.streamGaps, 0, 999);
   }
 
   private async sendLocal(trades: readonly WsTrade[], now: number): Promise<number> {

@@ -10,11 +10,14 @@ import { emptyChanges, LiveBook } from './live-book';
 import { LiveBatch, LiveFencedError, LiveRepository, SnapshotRecord } from './live.repository';
 import { decodeSnapshot } from './snapshot-message';
 import { LeaderLock } from './leader-lock';
+import { RiskWatch } from './risk-watch';
 
 const HORIZON_MS = 300_000;
 /** Stream entries per read: an entry is a discovery batch, so this bounds a commit to ~minutes of trades at most. */
 const READ_COUNT = 20;
 const BLOCK_MS = 100;
+/** How often every watched trader's derived state is checked against the latest prices. */
+const RISK_SWEEP_MS = 5000;
 const TRADES = 'live:trades';
 const SNAPSHOTS = 'live:snapshots';
 
@@ -30,6 +33,9 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
   private readonly logger = new Logger(LiveApplierService.name);
   private readonly lock: LeaderLock;
   private book = new LiveBook(HORIZON_MS);
+  private risk = new RiskWatch();
+  private lastSweepAt = 0;
+  private readonly suspects: Counter<'reason'>;
   private cursors: Record<string, string> = {};
   /** The lock epoch the in-memory state was loaded under. */
   private loadedEpoch = -1;
@@ -65,6 +71,12 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
     });
     this.lag = new Gauge({ name: 'live_trade_lag_seconds', help: 'Now minus the exchange time of the last applied trade', registers });
     this.baselined = new Gauge({ name: 'live_baselined_traders', help: 'Traders whose positions are followed live', registers });
+    this.suspects = new Counter({
+      name: 'live_suspects_total',
+      help: 'Baselined traders sent for early reconciliation because their derived state looks wrong',
+      labelNames: ['reason'],
+      registers,
+    });
   }
 
   /** Traders whose positions are followed live. */
@@ -138,6 +150,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
       }
     }
     this.book = book;
+    this.risk = new RiskWatch(); // rebuilt from the snapshots read from here on
     this.cursors = { [TRADES]: tradesFrom, [SNAPSHOTS]: checkpoints[SNAPSHOTS] ?? '0-0' };
     this.loadedEpoch = epoch;
     this.baselined.set(book.size);
@@ -159,6 +172,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
     if (!res) {
       this.book.prune();
       this.lastStepAt = Date.now();
+      await this.sweepRisk();
       return;
     }
     const out = emptyChanges();
@@ -172,7 +186,10 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
         if (stream === RedisKeys.tradesStream) {
           next[TRADES] = id;
           const trades = JSON.parse(payload) as WsTrade[];
-          for (const t of trades) this.book.applyTrade(t, out);
+          for (const t of trades) {
+            this.book.applyTrade(t, out);
+            this.risk.observePrice(t.coin, t.px);
+          }
           if (trades.length) lastTradeTime = trades[trades.length - 1].time;
           this.applied.inc({ kind: 'trade' }, trades.length);
         } else {
@@ -181,6 +198,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
           const outcome = this.book.applySnapshot(snap.input, out);
           this.applied.inc({ kind: outcome.stale ? 'stale_snapshot' : outcome.superseded ? 'superseded_snapshot' : 'snapshot' });
           if (outcome.stale || outcome.superseded) continue;
+          this.risk.setSnapshot(snap.input.address, snap.risk);
           baselines.set(snap.input.traderId, Math.max(baselines.get(snap.input.traderId) ?? 0, snap.input.time));
           snapshots.push({ ...snap.record, keepHistory: outcome.baseline || outcome.corrected });
         }
@@ -219,6 +237,27 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
       await new Promise(() => undefined);
     }
     await this.publisher.publish(events);
+    for (const address of out.ambiguous) this.risk.ambiguous(address);
+    await this.sweepRisk();
+  }
+
+  /**
+   * Every RISK_SWEEP_MS: traders whose derived state looks wrong (see RiskWatch) go to tracking
+   * for a snapshot ahead of the round-robin (ZSET ts:signals:reconcile). Best effort: a failed
+   * hand-off is retried by the next snapshot's round-robin turn anyway.
+   */
+  private async sweepRisk(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastSweepAt < RISK_SWEEP_MS) return;
+    this.lastSweepAt = now;
+    const suspects = this.risk.sweep();
+    if (suspects.length === 0) return;
+    for (const s of suspects) this.suspects.inc({ reason: s.reason });
+    const args: Array<string | number> = [];
+    for (const s of suspects) args.push(now, s.address);
+    await this.redis.zadd(RedisKeys.reconcileSignals, 'NX', ...args).catch((err: Error) =>
+      this.logger.warn({ msg: 'cannot hand suspects to tracking', count: suspects.length, error: err.message }),
+    );
   }
 }
 

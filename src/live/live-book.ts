@@ -79,6 +79,8 @@ export interface Changes {
   events: LiveEvent[];
   /** Traders whose positions changed (to persist). */
   touched: Set<string>;
+  /** Baselined traders with a trade in their baseline's own millisecond (in the snapshot or not: unknowable). */
+  ambiguous: Set<string>;
 }
 
 const signed = (t: { side: 'B' | 'A'; sz: string }) => (t.side === 'B' ? t.sz : `-${t.sz}`);
@@ -135,7 +137,10 @@ export class LiveBook {
     let list = this.recent.get(address);
     if (!list) this.recent.set(address, (list = []));
     list.push(recent);
-    if (!trader || trade.time <= trader.baselineAt) return;
+    if (!trader || trade.time <= trader.baselineAt) {
+      if (trader && trade.time === trader.baselineAt) out.ambiguous.add(address);
+      return;
+    }
     recent.applied = true;
     this.advance(trader, recent, out, true);
   }
@@ -257,5 +262,5 @@ function toMap(positions: readonly PositionLike[]): Map<string, LivePosition> {
 }
 
 export function emptyChanges(): Changes {
-  return { fills: [], events: [], touched: new Set() };
+  return { fills: [], events: [], touched: new Set(), ambiguous: new Set() };
 }

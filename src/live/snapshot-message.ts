@@ -2,6 +2,7 @@ import type { ParsedAccountState } from '../hyperliquid/hyperliquid.types';
 import { markPrices } from '../tracking/snapshot-math';
 import type { SnapshotInput } from './live-book';
 import type { SnapshotRecord } from './live.repository';
+import type { RiskSnapshot } from './risk-watch';
 
 /** What tracking puts on the snapshots stream for the live applier. */
 export interface SnapshotMessage {
@@ -11,7 +12,9 @@ export interface SnapshotMessage {
   accountValue: string;
   totalNtlPos: string;
   partial: boolean;
-  positions: Array<{ coin: string; szi: string; entryPx: string | null }>;
+  /** crossMaintenanceMarginUsed (absent in messages written before it was added). */
+  maintenance?: string | null;
+  positions: Array<{ coin: string; szi: string; entryPx: string | null; liquidationPx?: string | null }>;
   marks: Record<string, string>;
   raw: unknown;
 }
@@ -24,17 +27,30 @@ export function encodeSnapshot(trader: { id: string; address: string }, state: P
     accountValue: state.accountValue,
     totalNtlPos: state.totalNtlPos,
     partial: state.invalidPositions > 0,
-    positions: state.positions.map((p) => ({ coin: p.coin, szi: p.szi, entryPx: p.entryPx })),
+    maintenance: state.crossMaintenanceMarginUsed,
+    positions: state.positions.map((p) => ({ coin: p.coin, szi: p.szi, entryPx: p.entryPx, liquidationPx: p.liquidationPx })),
     marks: markPrices(state.positions),
     raw,
   };
   return JSON.stringify(msg);
 }
 
-export function decodeSnapshot(payload: string): { input: SnapshotInput; record: Omit<SnapshotRecord, 'keepHistory'> } {
+export function decodeSnapshot(payload: string): { input: SnapshotInput; record: Omit<SnapshotRecord, 'keepHistory'>; risk: RiskSnapshot } {
   const m = JSON.parse(payload) as SnapshotMessage;
   return {
-    input: { traderId: m.traderId, address: m.address, time: m.time, positions: m.positions, partial: m.partial, marks: m.marks },
+    input: {
+      traderId: m.traderId,
+      address: m.address,
+      time: m.time,
+      positions: m.positions.map((p) => ({ coin: p.coin, szi: p.szi, entryPx: p.entryPx })),
+      partial: m.partial,
+      marks: m.marks,
+    },
+    risk: {
+      accountValue: m.accountValue,
+      maintenance: m.maintenance ?? null,
+      positions: m.positions.map((p) => ({ coin: p.coin, szi: p.szi, mark: m.marks[p.coin] ?? null, liquidationPx: p.liquidationPx ?? null })),
+    },
     record: {
       traderId: m.traderId,
       time: m.time,

@@ -2,6 +2,8 @@
 export const RedisKeys = {
   /** ZSET address → time (ms) of its oldest trade not yet seen by tracking (ZADD NX keeps the oldest). */
   tradedSignals: 'ts:signals:traded',
+  /** ZSET address → time (ms): baselined traders whose derived state looks wrong (live engine → tracking). */
+  reconcileSignals: 'ts:signals:reconcile',
   /** JSON array of the listed perps from the last `meta` read (discovery subscribes from it at boot). */
   discoveryMarkets: 'ts:discovery:markets',
   /** STREAM of public trades for the live engine, each once (one entry per batch, field `t` = JSON WsTrade[]). */

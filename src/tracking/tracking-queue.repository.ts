@@ -22,7 +22,7 @@ export interface ClaimOptions {
 }
 
 /**
- * The tracking queue in `traders`: claims are leases taken with FOR UPDATE SKIP LOCKED, so any
+ * The tracking queue in `traders`: claims are leases taken with FOR NO KEY UPDATE SKIP LOCKED, so any
  * number of workers share the queue without taking the same trader, and a crashed worker's
  * claims simply expire. Order: flagged by discovery (oldest flag first), then never tracked, then
  * the oldest last_tracked_at.
@@ -35,7 +35,8 @@ export class TrackingQueueRepository {
     const flagged = await this.claimWhere(
       opts,
       'traded_flag_at IS NOT NULL',
-      'traded_flag_at ASC',
+      // New traders to baseline, then stream gaps, then suspect derived state; most active first.
+      'flag_priority ASC NULLS LAST, trades_seen DESC, traded_flag_at ASC',
       opts.limit,
       [],
     );
@@ -67,7 +68,7 @@ export class TrackingQueueRepository {
           AND ${where}
         ORDER BY ${order}
         LIMIT $1
-        FOR UPDATE SKIP LOCKED
+        FOR NO KEY UPDATE SKIP LOCKED
       )
       , claimed AS (
         UPDATE traders t
@@ -104,6 +105,7 @@ export class TrackingQueueRepository {
     await this.db.query(
       `UPDATE traders SET last_tracked_at = now(), claimed_until = NULL, claimed_by = NULL,
               account_value = COALESCE($3::numeric, account_value),
+              flag_priority = CASE WHEN traded_flag_at <= $2 THEN NULL ELSE flag_priority END,
               traded_flag_at = CASE WHEN traded_flag_at <= $2 THEN NULL ELSE traded_flag_at END
         WHERE id = $1`,
       [id, fetchStartedAt, accountValue],
@@ -114,7 +116,8 @@ export class TrackingQueueRepository {
    * Flags traders that need a snapshot soon: discovery's "just traded" signals for traders whose
    * positions are not followed live yet (a baselined trader's trades are applied from the
    * stream and need no REST call). Keeps the oldest flag per trader. Rows are locked in address
-   * order, the order discovery's upsert takes them in, so the two never deadlock.
+   * order, the order discovery's upsert takes them in, so the two never deadlock; NO KEY UPDATE (what
+   * the UPDATE itself takes) leaves the key-share locks of the live engine's foreign keys alone.
    */
   async flag(signals: Array<{ address: string; tradedAt: number }>): Promise<number> {
     if (signals.length === 0) return 0;
@@ -128,9 +131,9 @@ export class TrackingQueueRepository {
         SELECT t.id, s.at FROM traders t JOIN s ON s.address = t.address
          WHERE t.is_active AND NOT EXISTS (SELECT 1 FROM live_baselines b WHERE b.trader_id = t.id)
          ORDER BY t.address
-         FOR UPDATE OF t
+         FOR NO KEY UPDATE OF t
       ), upd AS (
-        UPDATE traders t SET traded_flag_at = LEAST(COALESCE(t.traded_flag_at, locked.at), locked.at)
+        UPDATE traders t SET traded_flag_at = LEAST(COALESCE(t.traded_flag_at, locked.at), locked.at), flag_priority = 0
           FROM locked WHERE t.id = locked.id
         RETURNING 1
       ) SELECT count(*) AS n FROM upd`,
@@ -151,12 +154,36 @@ export class TrackingQueueRepository {
            SELECT t.id FROM traders t JOIN live_baselines b ON b.trader_id = t.id
             WHERE t.is_active AND t.last_seen_trading_at >= to_timestamp($1::bigint / 1000.0)
             ORDER BY t.address
-            FOR UPDATE OF t
+            FOR NO KEY UPDATE OF t
          ), upd AS (
-           UPDATE traders t SET traded_flag_at = COALESCE(t.traded_flag_at, now()) FROM locked WHERE t.id = locked.id
+           UPDATE traders t SET traded_flag_at = COALESCE(t.traded_flag_at, now()), flag_priority = LEAST(COALESCE(t.flag_priority, 1), 1)
+             FROM locked WHERE t.id = locked.id
            RETURNING 1)
          SELECT count(*) AS n FROM upd`,
         [String(sinceMs)],
+      ),
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /**
+   * Baselined traders whose derived state looks wrong (the live engine's suspects): flagged for a
+   * snapshot after new traders and stream gaps, ahead of the round-robin.
+   */
+  async flagSuspects(addresses: string[]): Promise<number> {
+    if (addresses.length === 0) return 0;
+    const rows: Array<{ n: string }> = await withDeadlockRetry(() =>
+      this.db.query(
+        `WITH locked AS (
+           SELECT t.id FROM traders t WHERE t.address = ANY($1::varchar[]) AND t.is_active
+            ORDER BY t.address
+            FOR NO KEY UPDATE OF t
+         ), upd AS (
+           UPDATE traders t SET traded_flag_at = COALESCE(t.traded_flag_at, now()), flag_priority = LEAST(COALESCE(t.flag_priority, 2), 2)
+             FROM locked WHERE t.id = locked.id
+           RETURNING 1)
+         SELECT count(*) AS n FROM upd`,
+        [addresses],
       ),
     );
     return Number(rows[0]?.n ?? 0);

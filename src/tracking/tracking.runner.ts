@@ -80,6 +80,7 @@ export class TrackingRunner implements BeforeApplicationShutdown {
         await this.redis.zrem(RedisKeys.tradedSignals, ...signals.map((s) => s.address));
       }
       await this.drainGaps();
+      await this.drainSuspects();
       for (;;) {
         const claimed = await this.claim(true);
         if (claimed.length === 0) break;
@@ -90,6 +91,15 @@ export class TrackingRunner implements BeforeApplicationShutdown {
     } finally {
       this.fastBusy = false;
     }
+  }
+
+  /** The live engine's suspects (derived state looks wrong) → flagged for an early snapshot. */
+  private async drainSuspects(): Promise<void> {
+    const raw = await this.redis.zrange(RedisKeys.reconcileSignals, 0, SIGNAL_BATCH - 1);
+    if (raw.length === 0) return;
+    const flagged = await this.queue.flagSuspects(raw);
+    await this.redis.zrem(RedisKeys.reconcileSignals, ...raw);
+    this.logger.log({ msg: 'reconciling suspect live positions', suspects: raw.length, flagged });
   }
 
   /** Stream gaps reported by discovery → reconcile the baselined traders active around them. */

@@ -1,0 +1,49 @@
+import Redis from 'ioredis';
+import { LiveTradeHandoff, SEEN_WINDOW_MS } from '../../src/discovery/live-trade-handoff';
+import type { WsTrade } from '../../src/hyperliquid/hyperliquid.types';
+import { RedisKeys } from '../../src/redis/redis-keys';
+import { createTestRedis } from '../support/redis';
+
+const A = '0x' + 'a'.repeat(40);
+const B = '0x' + 'b'.repeat(40);
+
+function trade(coin: string, tid: number, time: number): WsTrade {
+  return { coin, side: 'B', px: '100', sz: '1', hash: '0x' + '0'.repeat(64), time, tid, buyer: A, seller: B };
+}
+
+/** The live hand-off's Lua script against a real Redis: exactly once per (coin, tid), replays and replicas alike. */
+describe('LiveTradeHandoff (real Redis)', () => {
+  let redis: Redis;
+
+  beforeAll(async () => {
+    redis = new Redis((await createTestRedis()).url);
+  });
+
+  afterAll(() => redis?.disconnect());
+
+  const streamed = async (): Promise<WsTrade[]> =>
+    (await redis.xrange(RedisKeys.tradesStream, '-', '+')).flatMap(([, fields]) => JSON.parse(fields[1]) as WsTrade[]);
+
+  it('appends each (coin, tid) once across replicas, and reports trades too old to de-duplicate as a gap', async () => {
+    const now = Date.now();
+    const first = new LiveTradeHandoff(redis, false);
+    const second = new LiveTradeHandoff(redis.duplicate(), false);
+    // The same tid on another coin is another trade; a repeat inside one batch is not.
+    expect(await first.send([trade('BTC', 1, now - 10), trade('ETH', 1, now - 10), trade('BTC', 1, now - 10)], now)).toBe(2);
+    // The other replica delivers an overlapping batch a moment later.
+    expect(await second.send([trade('BTC', 1, now - 10), trade('ETH', 1, now - 10), trade('BTC', 2, now - 5)], now)).toBe(1);
+    const got = await streamed();
+    expect(got.map((t) => `${t.coin}:${t.tid}`)).toEqual(['BTC:1', 'ETH:1', 'BTC:2']);
+    expect(got[0]).toEqual(trade('BTC', 1, now - 10));
+
+    // A replay older than the window is not handed on; its span becomes a stream gap.
+    const old = now - SEEN_WINDOW_MS - 1000;
+    expect(await first.send([trade('BTC', 0, old)], now)).toBe(0);
+    expect((await streamed()).length).toBe(3);
+    expect(JSON.parse((await redis.lindex(RedisKeys.streamGaps, 0))!)).toEqual({ from: old, to: old });
+    // The seen-sets expire on their own.
+    const keys = await redis.keys(`${RedisKeys.seenTradesPrefix}*`);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(await redis.pttl(key)).toBeGreaterThan(SEEN_WINDOW_MS);
+  });
+});
