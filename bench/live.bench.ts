@@ -170,9 +170,15 @@ async function main(): Promise<void> {
     const steadyStart = Date.now();
     const liquidations: Liquidation[] = [];
     const lags: number[] = [];
+    /** The engine leader's longest event-loop stall per 5 s (prom-client resets it at each scrape). */
+    const stalls: number[] = [];
     const leaders = new LeaderWatch(workers);
     const lagTicker = setInterval(() => {
-      void scrapeWorkers().then((m) => lags.push(Math.max(...m.map((w) => metric(w, 'live_trade_lag_seconds')))));
+      void scrapeWorkers().then((m) => {
+        lags.push(Math.max(...m.map((w) => metric(w, 'live_trade_lag_seconds'))));
+        const leader = m.reduce((a, b) => (metric(b, 'live_baselined_traders') > metric(a, 'live_baselined_traders') ? b : a));
+        stalls.push(metric(leader, 'nodejs_eventloop_lag_max_seconds') * 1000);
+      });
     }, 5000);
     for (let k = 0; k < LIQUIDATIONS; k++) {
       await sleep(Math.max(0, steadyStart + ((k + 0.5) * SECONDS * 1000) / Math.max(1, LIQUIDATIONS) - Date.now()));
@@ -283,7 +289,9 @@ async function main(): Promise<void> {
       ],
     );
     console.log(
-      `of which trade → trades stream (discovery: the live hand-off, ~20 ms batching and one Redis script), ${fmt(hop1.length)} trades: ` +
+      `p99 per 5 s of the steady run at the ${socket ? 'Socket.IO client' : 'Redis channel'}: ` +
+        `${(socket ? viaIo : heard).windowP99(steadyStart, steadyEnd).map((v) => fmt(v)).join(', ')} ms\n` +
+        `of which trade → trades stream (discovery: the live hand-off, ~20 ms batching and one Redis script), ${fmt(hop1.length)} trades: ` +
         `p50 ${fmt(percentile(hop1, 0.5))} ms, p95 ${fmt(percentile(hop1, 0.95))} ms, p99 ${fmt(percentile(hop1, 0.99))} ms; ` +
         'the rest is the live engine (read, apply, commit, publish) and, for Socket.IO, the api relay.\n',
     );
@@ -333,7 +341,7 @@ async function main(): Promise<void> {
         `\nevent chains (each event starts where the previous one of its trader/coin ended, by id): ${fmt(chains.ok)}/${fmt(chains.total)} gap-free; ` +
         `duplicates heard ${heard.duplicates}, foreign events ignored ${heard.foreign}` +
         `\nsteady run: simulator generated ${fmt((s1.trades.total - s0.trades.total) / steadySec)} trades/s; live engine lag (every 5 s) ` +
-        `${lags.map((l) => fmt(l, 1)).join(', ')} s; ${fmt(commits)} commits, ${fmt(delta('live_applied_total', { kind: 'trade' }) / Math.max(1, commits))} trades each, ` +
+        `${lags.map((l) => fmt(l, 1)).join(', ')} s; the leader's longest event-loop stall (every 5 s) ${stalls.map((l) => fmt(l)).join(', ')} ms; ${fmt(commits)} commits, ${fmt(delta('live_applied_total', { kind: 'trade' }) / Math.max(1, commits))} trades each, ` +
         `mean ${fmt((delta('live_commit_seconds_sum') / Math.max(1, commits)) * 1000)} ms, p50 ${fmt(histogramQuantile(commit, 0.5) * 1000)} ms, ` +
         `p99 ${fmt(histogramQuantile(commit, 0.99) * 1000)} ms (histogram tops at 1 s); events republished by the outbox relay ${fmt(duplicatesPublished)}; ` +
         `snapshots ${fmt(((snaps(w1) - snaps(w0)) * 60) / steadySec)}/min; simulator 429s ${s1.weight.rejected429}` +

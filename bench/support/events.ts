@@ -127,6 +127,19 @@ export class EventLog {
   }
 
   /** Stream-event latency (and counts) of the events received in [from, to). */
+  /** p99 of stream-event latency per `windowMs` of receive time (where a tail comes from). */
+  windowP99(from: number, to: number, windowMs = 5000): number[] {
+    const out: number[] = [];
+    for (let start = from; start < to; start += windowMs) {
+      const lat = this.events
+        .filter((e) => e.source === 'stream' && e.receivedAt >= start && e.receivedAt < Math.min(to, start + windowMs))
+        .map((e) => e.latencyMs)
+        .sort((a, b) => a - b);
+      out.push(lat.length ? percentile(lat, 0.99) : NaN);
+    }
+    return out;
+  }
+
   summary(from = 0, to = Infinity): LatencySummary {
     const inRange = this.events.filter((e) => e.receivedAt >= from && e.receivedAt < to);
     const stream = inRange.filter((e) => e.source === 'stream');

@@ -16,6 +16,8 @@ const HORIZON_MS = 300_000;
 /** Stream entries per read: an entry is a discovery batch, so this bounds a commit to ~minutes of trades at most. */
 const READ_COUNT = 20;
 const BLOCK_MS = 100;
+/** How often recent trades past the horizon are forgotten. */
+const PRUNE_MS = 10_000;
 /** How often every watched trader's derived state is checked against the latest prices. */
 const RISK_SWEEP_MS = 5000;
 const TRADES = 'live:trades';
@@ -35,6 +37,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
   private book = new LiveBook(HORIZON_MS);
   private risk = new RiskWatch();
   private lastSweepAt = 0;
+  private lastPruneAt = 0;
   private readonly suspects: Counter<'reason'>;
   private cursors: Record<string, string> = {};
   /** The lock epoch the in-memory state was loaded under. */
@@ -169,8 +172,8 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
       this.cursors[TRADES],
       this.cursors[SNAPSHOTS],
     )) as Array<[string, Array<[string, string[]]>]> | null;
+    this.pruneEvery(PRUNE_MS);
     if (!res) {
-      this.book.prune();
       this.lastStepAt = Date.now();
       await this.sweepRisk();
       return;
@@ -239,6 +242,14 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
     await this.publisher.publish(events);
     for (const address of out.ambiguous) this.risk.ambiguous(address);
     await this.sweepRisk();
+  }
+
+  /** Forgets recent trades past the horizon (a busy stream is never idle, so not only when idle). */
+  private pruneEvery(ms: number): void {
+    const now = Date.now();
+    if (now - this.lastPruneAt < ms) return;
+    this.lastPruneAt = now;
+    this.book.prune(now);
   }
 
   /**
