@@ -38,6 +38,8 @@ export class TradeIngestService implements OnModuleInit, BeforeApplicationShutdo
   private liveDownSince: number | null = null;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  /** Shutting down: no new timers (a flush finishing late must not schedule another). */
+  private stopped = false;
   private dbDownSince: number | null = null;
   private redisDownSince: number | null = null;
   private lastDropWarn = 0;
@@ -96,6 +98,7 @@ export class TradeIngestService implements OnModuleInit, BeforeApplicationShutdo
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.liveTimer) clearTimeout(this.liveTimer);
@@ -105,6 +108,7 @@ export class TradeIngestService implements OnModuleInit, BeforeApplicationShutdo
   }
 
   private scheduleLive(ms: number): void {
+    if (this.stopped) return;
     if (this.liveTimer) clearTimeout(this.liveTimer);
     this.liveTimer = setTimeout(() => {
       this.liveTimer = null;
@@ -148,6 +152,7 @@ export class TradeIngestService implements OnModuleInit, BeforeApplicationShutdo
   }
 
   private schedule(ms: number): void {
+    if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.tick(), ms);
   }

@@ -14,12 +14,18 @@ function trade(coin: string, tid: number, time: number): WsTrade {
 /** The live hand-off's Lua script against a real Redis: exactly once per (coin, tid), replays and replicas alike. */
 describe('LiveTradeHandoff (real Redis)', () => {
   let redis: Redis;
+  let replica: Redis;
 
   beforeAll(async () => {
-    redis = new Redis((await createTestRedis()).url);
+    const url = (await createTestRedis()).url;
+    redis = new Redis(url);
+    replica = new Redis(url);
   });
 
-  afterAll(() => redis?.disconnect());
+  afterAll(() => {
+    redis?.disconnect();
+    replica?.disconnect();
+  });
 
   const streamed = async (): Promise<WsTrade[]> =>
     (await redis.xrange(RedisKeys.tradesStream, '-', '+')).flatMap(([, fields]) => JSON.parse(fields[1]) as WsTrade[]);
@@ -27,7 +33,7 @@ describe('LiveTradeHandoff (real Redis)', () => {
   it('appends each (coin, tid) once across replicas, and reports trades too old to de-duplicate as a gap', async () => {
     const now = Date.now();
     const first = new LiveTradeHandoff(redis, false);
-    const second = new LiveTradeHandoff(redis.duplicate(), false);
+    const second = new LiveTradeHandoff(replica, false);
     // The same tid on another coin is another trade; a repeat inside one batch is not.
     expect(await first.send([trade('BTC', 1, now - 10), trade('ETH', 1, now - 10), trade('BTC', 1, now - 10)], now)).toBe(2);
     // The other replica delivers an overlapping batch a moment later.
