@@ -109,6 +109,9 @@ export class LeaderboardComputeRepository {
           if (latest && !latest.lost && latest.ageSeconds < opts.ifOlderThanSeconds) return null;
         }
         const result = await this.run(runner, opts);
+        // Committed: a shutdown now waits for the short cleanup instead of cancelling it (it
+        // would leave an extra generation behind until the next run).
+        this.runningPid = null;
         await this.dropOldGenerations(runner).catch((err: Error) =>
           this.logger.warn({ msg: 'leaderboard cleanup failed', error: err.message }),
         );
