@@ -165,4 +165,18 @@ describe('LiveBook', () => {
     expect(rb.corrected).toBe(false);
     expect(book.positionsOf(B)).toEqual([{ coin: 'BTC', szi: '-0.75', entryPx: '100' }]);
   });
+
+  it('marks a trader ambiguous when a trade shares its snapshot’s millisecond, whichever arrives first', () => {
+    const book = new LiveBook();
+    const out = emptyChanges();
+    book.applySnapshot({ traderId: '1', address: A, time: NOW - 100, positions: [], partial: false }, out, NOW);
+    book.applyTrade(trade(A, B, '1', '100', NOW - 50), out); // the trade first…
+    expect(out.ambiguous.size).toBe(0);
+    book.applySnapshot({ traderId: '1', address: A, time: NOW - 50, positions: [], partial: false }, out, NOW); // …then its snapshot
+    expect([...out.ambiguous]).toEqual([A]);
+    const later = emptyChanges();
+    book.applySnapshot({ traderId: '1', address: A, time: NOW - 40, positions: [], partial: false }, later, NOW); // the snapshot first…
+    book.applyTrade(trade(A, B, '1', '100', NOW - 40), later); // …then the trade
+    expect([...later.ambiguous]).toEqual([A]);
+  });
 });

@@ -191,7 +191,10 @@ export class LiveBook {
     if (snap.time < now - this.horizonMs) return { ...unused, stale: true };
     const existing = this.traders.get(snap.address);
     if (existing && snap.time <= existing.baselineAt) return { ...unused, superseded: true };
-    const later = (this.recent.get(snap.address) ?? []).filter((t) => t.time > snap.time);
+    const recent = this.recent.get(snap.address) ?? [];
+    const later = recent.filter((t) => t.time > snap.time);
+    // A trade stamped with the snapshot's own millisecond may or may not be in it.
+    if (recent.some((t) => t.time === snap.time)) out.ambiguous.add(snap.address);
     const eventsBefore = out.events.length;
     out.touched.add(snap.address);
 
