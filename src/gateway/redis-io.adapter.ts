@@ -56,9 +56,24 @@ export class RedisIoAdapter extends IoAdapter {
     return this;
   }
 
+  /**
+   * The Redis adapter's close() sends UNSUBSCRIBEs without awaiting them: QUIT goes after them and
+   * is answered after their replies, so none is left pending (a disconnect would reject it with
+   * "Connection is closed", unhandled). A Redis that does not answer gets a second, then the cut.
+   */
   override async dispose(): Promise<void> {
     await super.dispose();
-    this.subClient?.disconnect();
+    const sub = this.subClient;
     this.subClient = null;
+    if (!sub) return;
+    if (sub.status === 'ready') {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        sub.quit().catch(() => undefined),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000))),
+      ]);
+      clearTimeout(timer);
+    }
+    sub.disconnect();
   }
 }
