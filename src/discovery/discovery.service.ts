@@ -8,6 +8,7 @@ import { HyperliquidInfoClient } from '../hyperliquid/info.client';
 import { TradeStreamPool } from '../hyperliquid/trade-stream.pool';
 import { RedisKeys } from '../redis/redis-keys';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
+import { reportStreamGap } from './stream-gaps';
 import { DiscoveryMetrics } from './discovery.metrics';
 import { TradeIngestService } from './trade-ingest.service';
 
@@ -139,8 +140,7 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
   /** Trades missed while disconnected cannot be fetched back: tracking reconciles the active traders. */
   private async reportGap(from: number, to: number): Promise<void> {
     try {
-      await this.redis.lpush(RedisKeys.streamGaps, JSON.stringify({ from, to }));
-      await this.redis.ltrim(RedisKeys.streamGaps, 0, 999);
+      await reportStreamGap(this.redis, from, to);
     } catch (err) {
       this.logger.warn({ msg: 'could not report a stream gap', error: (err as Error).message });
     }

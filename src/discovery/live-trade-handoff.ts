@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import type { WsTrade } from '../hyperliquid/hyperliquid.types';
 import { RedisKeys, TRADES_STREAM_MAXLEN } from '../redis/redis-keys';
+import { reportStreamGap } from './stream-gaps';
 
 /** How long a trade's (coin, tid) is remembered for de-duplication, and the oldest trade handed on. */
 export const SEEN_WINDOW_MS = 300_000;
@@ -63,8 +64,7 @@ export class LiveTradeHandoff {
       from = Math.min(from, t.time);
       to = Math.max(to, t.time);
     }
-    await this.redis.lpush(RedisKeys.streamGaps, JSON.stringify({ from, to }));
-    await this.redis.ltrim(RedisKeys.streamGaps, 0, 999);
+    await reportStreamGap(this.redis, from, to);
   }
 
   private async sendLocal(trades: readonly WsTrade[], now: number): Promise<number> {

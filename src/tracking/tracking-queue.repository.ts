@@ -148,22 +148,12 @@ export class TrackingQueueRepository {
    * trade may have missed trades: flag the recently active baselined ones for reconciliation.
    */
   async flagRecentlyActive(sinceMs: number): Promise<number> {
-    const rows: Array<{ n: string }> = await withDeadlockRetry(() =>
-      this.db.query(
-        `WITH locked AS (
-           SELECT t.id FROM traders t JOIN live_baselines b ON b.trader_id = t.id
-            WHERE t.is_active AND t.last_seen_trading_at >= to_timestamp($1::bigint / 1000.0)
-            ORDER BY t.address
-            FOR NO KEY UPDATE OF t
-         ), upd AS (
-           UPDATE traders t SET traded_flag_at = COALESCE(t.traded_flag_at, now()), flag_priority = LEAST(COALESCE(t.flag_priority, 1), 1)
-             FROM locked WHERE t.id = locked.id
-           RETURNING 1)
-         SELECT count(*) AS n FROM upd`,
-        [String(sinceMs)],
-      ),
+    return this.flagLocked(
+      `SELECT t.id FROM traders t JOIN live_baselines b ON b.trader_id = t.id
+        WHERE t.is_active AND t.last_seen_trading_at >= to_timestamp($1::bigint / 1000.0)`,
+      [String(sinceMs)],
+      1,
     );
-    return Number(rows[0]?.n ?? 0);
   }
 
   /**
@@ -172,18 +162,24 @@ export class TrackingQueueRepository {
    */
   async flagSuspects(addresses: string[]): Promise<number> {
     if (addresses.length === 0) return 0;
+    return this.flagLocked(`SELECT t.id FROM traders t WHERE t.address = ANY($1::varchar[]) AND t.is_active`, [addresses], 2);
+  }
+
+  /**
+   * Flags the traders `select` finds (a query of `t.id` over `traders t`) for a snapshot now,
+   * keeping an existing flag's time and the more urgent priority; locked in address order.
+   */
+  private async flagLocked(select: string, params: unknown[], priority: number): Promise<number> {
     const rows: Array<{ n: string }> = await withDeadlockRetry(() =>
       this.db.query(
-        `WITH locked AS (
-           SELECT t.id FROM traders t WHERE t.address = ANY($1::varchar[]) AND t.is_active
-            ORDER BY t.address
-            FOR NO KEY UPDATE OF t
-         ), upd AS (
-           UPDATE traders t SET traded_flag_at = COALESCE(t.traded_flag_at, now()), flag_priority = LEAST(COALESCE(t.flag_priority, 2), 2)
+        `WITH locked AS (${select} ORDER BY t.address FOR NO KEY UPDATE OF t),
+         upd AS (
+           UPDATE traders t SET traded_flag_at = COALESCE(t.traded_flag_at, now()),
+                  flag_priority = LEAST(COALESCE(t.flag_priority, ${priority}), ${priority})
              FROM locked WHERE t.id = locked.id
            RETURNING 1)
          SELECT count(*) AS n FROM upd`,
-        [addresses],
+        params,
       ),
     );
     return Number(rows[0]?.n ?? 0);
