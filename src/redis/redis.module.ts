@@ -48,7 +48,18 @@ export class RedisModule implements OnApplicationShutdown {
     @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
   ) {}
 
+  /** QUIT while connected; a connection that is down is dropped (a QUIT would wait for Redis in the offline queue). */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.subscriber.quit(), this.client.quit()]);
+    await Promise.allSettled([close(this.subscriber), close(this.client)]);
   }
+}
+
+async function close(client: Redis): Promise<void> {
+  if (client.status !== 'ready') {
+    client.disconnect();
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([client.quit(), new Promise<void>((resolve) => (timer = setTimeout(resolve, 2_000)))]).finally(() => clearTimeout(timer));
+  client.disconnect();
 }

@@ -22,10 +22,15 @@ export class FailOpenThrottlerStorage implements ThrottlerStorage {
   private readonly logger = new Logger(FailOpenThrottlerStorage.name);
   private lastWarning = 0;
 
-  constructor(private readonly inner: ThrottlerStorage) {}
+  /** `available()` false (Redis not connected) lets requests through at once, without asking the storage. */
+  constructor(
+    private readonly inner: ThrottlerStorage,
+    private readonly available: () => boolean = () => true,
+  ) {}
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, name: string): Promise<ThrottlerStorageRecord> {
     try {
+      if (!this.available()) throw new Error('storage not connected');
       return await withTimeout(this.inner.increment(key, ttl, limit, blockDuration, name), STORAGE_TIMEOUT_MS);
     } catch (err) {
       if (Date.now() - this.lastWarning > 10_000) {

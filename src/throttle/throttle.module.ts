@@ -23,7 +23,7 @@ import { FailOpenThrottlerStorage } from './fail-open-throttler.storage';
         // storage only accepts a real ioredis client and would otherwise connect to localhost:6379).
         storage: config.inMemoryRedis
           ? undefined
-          : new FailOpenThrottlerStorage(new ThrottlerStorageRedisService(redis)),
+          : new FailOpenThrottlerStorage(new ThrottlerStorageRedisService(redis), () => redis.status === 'ready'),
       }),
     }),
   ],
