@@ -14,6 +14,7 @@ import { AppConfig } from './config/app-config';
 import { runMigrationsWithLock } from './database/migration-runner';
 import { RedisIoAdapter } from './gateway/redis-io.adapter';
 import { AppModule } from './roles/app.module';
+import { ThrottleHits } from './throttle/throttle-hits';
 
 export function packageVersion(): string {
   try {
@@ -74,7 +75,8 @@ export async function createApp(config: AppConfig, opts: { logs?: boolean } = {}
   });
   if (opts.logs !== false) app.useLogger(app.get(PinoLogger));
   for (const parser of bodyParsers()) app.use(parser);
-  app.useGlobalFilters(new AllExceptionsFilter());
+  const throttleHits = config.hasRole('api') ? app.get(ThrottleHits) : null;
+  app.useGlobalFilters(new AllExceptionsFilter(throttleHits ? (req) => throttleHits.hit(req) : undefined));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalInterceptors(new RequestValidationInterceptor());
   // Express's banner, on every response including CORS preflights (answered before helmet runs).

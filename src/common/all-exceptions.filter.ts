@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'http';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { DEPENDENCY_RETRY_AFTER_SECONDS, Dependency, unavailableDependency } from './dependency-errors';
 import { DOMAIN_ERROR_STATUS, DomainError } from './domain-error';
 
@@ -26,6 +26,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger(AllExceptionsFilter.name);
   private readonly lastOutageWarning = new Map<Dependency, number>();
 
+  /** `onRejectedBody`: told of each request whose body the parser rejected (the api counts it against the client's limit). */
+  constructor(private readonly onRejectedBody?: (req: Request) => void) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;
     const res = host.switchToHttp().getResponse<Response>();
@@ -41,6 +44,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     } else if (isBodyParserError(exception)) {
       status = exception.status;
       message = bodyErrorMessage(exception);
+      this.onRejectedBody?.(host.switchToHttp().getRequest<Request>());
     } else if ((dependency = unavailableDependency(exception))) {
       // Down or too slow: the client retries later; no stack (it says nothing an outage does not).
       status = HttpStatus.SERVICE_UNAVAILABLE;

@@ -4,19 +4,16 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { getMetadataStorage } from 'class-validator';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
-import { bodyParseError } from './body-parsing';
 import { firstUnknownQueryKey } from './query-keys';
 
 type Allowed = ReadonlySet<string> | 'any';
 
 /**
- * Checks every routed request after the guards (so the rate limiter has counted it and admin
- * routes have authenticated it), before the pipes:
- * - a body the parser rejected (deferred by body-parsing.ts) is thrown as its 400/413/415;
- * - a query parameter the route does not declare is a 400 naming it, on every route, including
- *   routes without a query DTO and names the DTO transformation never sees (`toString`,
- *   `__proto__`, `constructor`). A handler's names come from its `@Query()` DTO
- *   (class-validator's metadata) or its `@Query('name')` parameters, computed once.
+ * After the guards (the rate limiter has counted the request, admin routes have authenticated
+ * it), before the pipes: a query parameter the route does not declare is a 400 naming it, on
+ * every route, including routes without a query DTO and names the DTO transformation never sees
+ * (`toString`, `__proto__`, `constructor`). A handler's names come from its `@Query()` DTO
+ * (class-validator's metadata) or its `@Query('name')` parameters, computed once.
  */
 @Injectable()
 export class RequestValidationInterceptor implements NestInterceptor {
@@ -29,8 +26,6 @@ export class RequestValidationInterceptor implements NestInterceptor {
 
   private check(context: ExecutionContext): void {
     const req = context.switchToHttp().getRequest<Request>();
-    const bodyError = bodyParseError(req);
-    if (bodyError) throw bodyError;
     const url = req.originalUrl ?? req.url;
     const q = url.indexOf('?');
     if (q < 0 || q === url.length - 1) return;

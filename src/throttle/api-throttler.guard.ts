@@ -6,6 +6,15 @@ import { RedisKeys } from '../redis/redis-keys';
 /** Probes and scrapes are never limited: a throttled liveness probe would restart a healthy pod. */
 const EXEMPT_PREFIXES = ['/health', '/metrics', '/docs'];
 
+export function isThrottleExempt(path: string): boolean {
+  return EXEMPT_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`) || path.startsWith(`${p}-`));
+}
+
+/** The limiter's Redis key of one client (all routes together). */
+export function throttleKey(name: string, tracker: string): string {
+  return `${RedisKeys.throttlePrefix}:${name}:${tracker}`;
+}
+
 /**
  * Per-client-IP limit over all public routes together (Nest's default keys per route and handler).
  * The client IP is `req.ip`, which honours TRUST_PROXY_HOPS (X-Forwarded-For behind a proxy).
@@ -14,11 +23,10 @@ const EXEMPT_PREFIXES = ['/health', '/metrics', '/docs'];
 export class ApiThrottlerGuard extends ThrottlerGuard {
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const path = context.switchToHttp().getRequest<Request>().path;
-    return EXEMPT_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`) || path.startsWith(`${p}-`));
+    return isThrottleExempt(context.switchToHttp().getRequest<Request>().path);
   }
 
   protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
-    return `${RedisKeys.throttlePrefix}:${name}:${tracker}`;
+    return throttleKey(name, tracker);
   }
 }

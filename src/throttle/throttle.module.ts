@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { ApiThrottlerGuard } from './api-throttler.guard';
 import { FailOpenThrottlerStorage } from './fail-open-throttler.storage';
+import { ThrottleHits } from './throttle-hits';
 
 /**
  * Rate limit of the public REST routes (api role): THROTTLE_LIMIT_PER_MINUTE requests per client IP
@@ -27,6 +28,7 @@ import { FailOpenThrottlerStorage } from './fail-open-throttler.storage';
       }),
     }),
   ],
-  providers: [{ provide: APP_GUARD, useClass: ApiThrottlerGuard }],
+  providers: [{ provide: APP_GUARD, useClass: ApiThrottlerGuard }, ThrottleHits],
+  exports: [ThrottleHits],
 })
 export class ThrottleModule {}
