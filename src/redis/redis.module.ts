@@ -54,6 +54,18 @@ export class RedisModule implements OnApplicationShutdown {
   }
 }
 
+/**
+ * Called as shutdown begins: connections to a Redis that is down are dropped, so the shutdown
+ * hooks' own Redis commands (lock releases, deregistrations) fail at once instead of waiting in
+ * ioredis's offline queue past the shutdown deadline. A ready connection is left to finish.
+ */
+export function dropUnreachableRedis(app: { get<T>(token: symbol): T }): void {
+  for (const token of [REDIS_CLIENT, REDIS_SUBSCRIBER]) {
+    const client = app.get<Redis>(token);
+    if (client.status !== 'ready' && client.status !== 'end') client.disconnect();
+  }
+}
+
 async function close(client: Redis): Promise<void> {
   if (client.status !== 'ready') {
     client.disconnect();
