@@ -29,3 +29,17 @@ export async function whileRedisReady<T>(redis: Redis, command: () => Promise<T>
     pending.catch(() => undefined); // a late rejection of the abandoned command is not unhandled
   }
 }
+
+/**
+ * Drops a connection at once and rejects whatever waits in its offline queue ("Connection is
+ * closed."). ioredis's own disconnect() does neither while the client is between reconnect
+ * attempts (status `reconnecting`): it cancels the next attempt but leaves the client and its
+ * queued commands waiting forever, which would hold a shutdown during a Redis outage.
+ */
+export function dropConnection(client: Redis): void {
+  client.disconnect();
+  if (client.status === 'end') return;
+  const internal = client as unknown as { flushQueue?(err: Error): void; setStatus?(status: string): void };
+  internal.flushQueue?.(new Error('Connection is closed.'));
+  internal.setStatus?.('end');
+}

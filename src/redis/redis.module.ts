@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { HealthModule } from '../health/health.module';
 import { createMemoryRedis, isMemoryRedisUrl } from './memory-redis';
+import { dropConnection } from './redis-availability';
 import { RedisHealthIndicator } from './redis.health';
 import { REDIS_CLIENT, REDIS_SUBSCRIBER } from './redis.tokens';
 
@@ -62,13 +63,13 @@ export class RedisModule implements OnApplicationShutdown {
 export function dropUnreachableRedis(app: { get<T>(token: symbol): T }): void {
   for (const token of [REDIS_CLIENT, REDIS_SUBSCRIBER]) {
     const client = app.get<Redis>(token);
-    if (client.status !== 'ready' && client.status !== 'end') client.disconnect();
+    if (client.status !== 'ready' && client.status !== 'end') dropConnection(client);
   }
 }
 
 async function close(client: Redis): Promise<void> {
   if (client.status !== 'ready') {
-    client.disconnect();
+    dropConnection(client);
     return;
   }
   let timer: NodeJS.Timeout | undefined;

@@ -12,7 +12,8 @@ const ADMIN_KEY = 'resilience-admin-key';
  * The production entry booted while Redis is unreachable (a TCP proxy in front of the test Redis,
  * refusing connections) keeps running and answering: /health 200, /health/detailed 503 naming
  * redis, REST from Postgres, admin routes a fast 503 with Retry-After. Once Redis accepts again
- * every check recovers by itself, the admin routes work and Socket.IO clients connect.
+ * every check recovers by itself, the admin routes work and Socket.IO clients connect. A worker
+ * stopped during the outage exits 0 within the shutdown deadline (nothing waits for Redis).
  */
 describe('booting without Redis', () => {
   let db: TestDatabase;
@@ -41,7 +42,7 @@ describe('booting without Redis', () => {
 
   it('api and all stay up and answer, report redis down, fail admin fast, then recover by themselves', async () => {
     const redisUrl = `redis://127.0.0.1:${proxy.port}/${redisDb}`;
-    const ports = { api: await freePort(), all: await freePort() };
+    const ports = { api: await freePort(), all: await freePort(), worker: await freePort() };
     const common = {
       DATABASE_URL: db.url,
       REDIS_URL: redisUrl,
@@ -54,11 +55,13 @@ describe('booting without Redis', () => {
     };
     const api = spawnApp({ ...common, ROLE: 'api', PORT: String(ports.api) });
     const all = spawnApp({ ...common, ROLE: 'all', PORT: String(ports.all) });
-    procs.push(api, all);
+    const worker = spawnApp({ ...common, ROLE: 'worker', PORT: String(ports.worker) });
+    procs.push(api, all, worker);
     const alive = (p: RunningProcess) => p.child.exitCode === null && p.child.signalCode === null;
 
     await waitFor(() => get(ports.api, '/health').then((r) => r.ok), 30_000);
     await waitFor(() => get(ports.all, '/health').then((r) => r.ok), 30_000);
+    await waitFor(() => get(ports.worker, '/health').then((r) => r.ok), 30_000);
     const outageEnds = Date.now() + OUTAGE_MS;
     while (Date.now() < outageEnds) {
       for (const [name, p] of [['api', api], ['all', all]] as const) {
@@ -80,6 +83,12 @@ describe('booting without Redis', () => {
       await new Promise((r) => setTimeout(r, 1_000)); // pacing only: the loop spans the outage, each pass asserts
     }
     for (const p of [api, all]) expect(p.output()).not.toMatch(/MaxRetriesPerRequestError|Unhandled|fatal/);
+    // A shutdown during the outage is as quick as ever (nothing waits for Redis): exit 0 within 10 s.
+    expect(alive(worker)).toBe(true);
+    const stopping = Date.now();
+    worker.child.kill('SIGTERM');
+    expect((await worker.exited).code).toBe(0);
+    expect(Date.now() - stopping).toBeLessThan(10_000);
 
     await proxy.restore();
     await waitFor(() => get(ports.api, '/health/detailed').then((r) => r.status === 200), 30_000);
