@@ -78,7 +78,10 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
     });
     this.pool.on('trades', (trades: WsTrade[]) => this.ingest.accept(trades));
     this.pool.on('malformed', (reason: string) => this.onMalformed(reason));
-    this.pool.on('rejected', (rejections: TradeRejection[]) => this.rejections.record(rejections));
+    this.pool.on('rejected', (rejections: TradeRejection[]) => {
+      this.metrics.malformed.inc(rejections.length);
+      this.rejections.record(rejections);
+    });
     this.pool.on('serverError', (message: string) => this.logger.warn({ msg: 'exchange error frame', message }));
     this.pool.on('disconnected', (reason: string) => {
       this.gapFrom ??= Date.now();
