@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
 import fc from 'fast-check';
 import type { WsTrade } from './hyperliquid.types';
-import { boundedPositiveDecimal, checkWsTrade, isKnownCoin, isRejection, TradeRules } from './trade-validation';
+import { boundedPositiveDecimal, checkWsTrade, fitsLedger, isKnownCoin, isRejection, TradeRules } from './trade-validation';
 import { parseWsFrame } from './ws-frame-parser';
 import { NOW, poisonedTrade, RULES, UNIVERSE, validTrade } from '../../test/support/trade-arbitraries';
 
@@ -72,6 +72,27 @@ describe('checkWsTrade: the poisons of issue 16', () => {
     const r = checkWsTrade(trade({ coin: 'X\u0000'.repeat(500) }), RULES, NOW);
     expect(isRejection(r) && r.sample.length).toBeLessThanOrEqual(301);
     expect(isRejection(r) && r.sample.includes('\u0000')).toBe(false);
+  });
+});
+
+describe('fitsLedger', () => {
+  const parsed = checkWsTrade(trade(), RULES, NOW) as WsTrade;
+
+  it('accepts what the boundary accepts, outside its window too', () => {
+    expect(fitsLedger(parsed)).toBe(true);
+    expect(fitsLedger({ ...parsed, time: NOW - 365 * 86_400_000 })).toBe(true);
+  });
+
+  it.each<[string, Partial<WsTrade>]>([
+    ['a 33-character coin', { coin: 'A'.repeat(33) }],
+    ['a NUL in the coin', { coin: 'BTC\u0000' }],
+    ['a 67-character hash', { hash: HASH + 'a' }],
+    ['px 1e400 (as a plain string)', { px: '1' + '0'.repeat(400) }],
+    ['a zero size', { sz: '0' }],
+    ['a time past what a Date holds', { time: 9_000_000_000_000_000 }],
+    ['a bad address', { buyer: '0x12' }],
+  ])('refuses %s', (_name, over) => {
+    expect(fitsLedger({ ...parsed, ...over })).toBe(false);
   });
 });
 

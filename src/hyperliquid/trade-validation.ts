@@ -115,3 +115,29 @@ function sampleOf(raw: unknown): string {
   }
   return json.length > SAMPLE_CHARS ? `${json.slice(0, SAMPLE_CHARS)}…` : json;
 }
+
+const PRINTABLE = /^[\x21-\x7e]+$/;
+/** JS Dates end at ±8.64e15 ms; Postgres timestamptz a little later (so a stored time could not be read back). */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * For consumers of already-parsed trades (the live engine reads them back from Redis): whether
+ * `t` fits the ledger's columns whatever policy let it in. Cheaper than checkWsTrade and without
+ * its time window or universe (defence in depth: one such trade must not fail a whole batch).
+ */
+export function fitsLedger(t: WsTrade): boolean {
+  return (
+    t.coin.length > 0 &&
+    t.coin.length <= MAX_COIN_CHARS &&
+    PRINTABLE.test(t.coin) &&
+    HASH.test(t.hash) &&
+    ADDRESS.test(t.buyer) &&
+    ADDRESS.test(t.seller) &&
+    Number.isSafeInteger(t.tid) &&
+    t.tid >= 0 &&
+    Number.isSafeInteger(t.time) &&
+    Math.abs(t.time) < MAX_DATE_MS &&
+    boundedPositiveDecimal(t.px) !== null &&
+    boundedPositiveDecimal(t.sz) !== null
+  );
+}

@@ -183,10 +183,14 @@ describe('poison: one bad trade never stops the service', () => {
     expect(letters.map((l) => l.sqlstate).sort()).toEqual(['22001', '22001', '22021']);
     expect(await metric('discovery_trades_dead_lettered_total')).toBe(lettersBefore + 3);
     expect(await metric('discovery_batches_bisected_total')).toBeGreaterThanOrEqual(1);
-    // The writer is not stuck on them: the next trades from the stream are stored too.
+    // The live engine (the trades went to it before the ledger) skipped them rather than fail its commits.
+    await waitFor(async () => (await metric('live_applied_total', 'kind="refused_trade"')) >= 3, 15000);
+    // The writer is not stuck on them: the next trades from the stream are stored, and applied live.
+    const appliedBefore = await metric('live_applied_total', 'kind="trade"');
     const next = [normal('SOL'), normal('SOL', 1)];
     sim.control.sendFrame({ coin: 'SOL', frame: { channel: 'trades', data: next } });
     await waitFor(async () => (await storedTids(next.map((t) => t.tid))) === 2, 15000);
+    await waitFor(async () => (await metric('live_applied_total', 'kind="trade"')) >= appliedBefore + 2, 15000);
     expect((await stream()).writer_stalled).toBe(false);
   });
 
