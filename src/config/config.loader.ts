@@ -79,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): AppConfig
         : vars.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     throttleLimitPerMinute: vars.THROTTLE_LIMIT_PER_MINUTE,
     trustProxyHops: vars.TRUST_PROXY_HOPS,
+    liveMaxConnectionsPerIp: vars.LIVE_MAX_CONNECTIONS_PER_IP,
     discoveryBufferMaxTrades: vars.DISCOVERY_BUFFER_MAX_TRADES,
     wsPingIntervalSeconds: vars.WS_PING_INTERVAL_SECONDS,
     wsSilenceTimeoutSeconds: vars.WS_SILENCE_TIMEOUT_SECONDS,
