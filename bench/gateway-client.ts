@@ -2,7 +2,8 @@
  * A load-generating child of bench/gateway.bench.ts: opens `count` Socket.IO clients (websocket
  * transport) on /updates and records publish→receive latency of every `trade_event` into a
  * histogram it reports to the parent. Messages (IPC):
- *   parent → {cmd:'connect', url, count, concurrency}   child → {type:'connected', ok, failed, ms}
+ *   parent → {cmd:'connect', url, count, concurrency, subscribe?}   child → {type:'connected', ok, failed, ms}
+ *     (with `subscribe` {traders?, coins?}, each client sends it once connected and counts once acked)
  *   parent → {cmd:'report'}                              child → {type:'report', connected (still), received, histogram, disconnects, errors}
  *   parent → {cmd:'close'}                               child exits
  */
@@ -32,14 +33,21 @@ function onEvent(event: { details?: { bench_sent_at?: number } }): void {
   histogram.set(b, (histogram.get(b) ?? 0) + 1);
 }
 
-function connectOne(url: string): Promise<boolean> {
+type Subscription = { traders?: string[]; coins?: string[] };
+
+function connectOne(url: string, subscribe?: Subscription): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = io(`${url}/updates`, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: 20_000 });
     socket.on('trade_event', onEvent);
     socket.once('connect', () => {
       sockets.push(socket);
       socket.on('disconnect', () => disconnects++);
-      resolve(true);
+      if (!subscribe) return resolve(true);
+      socket
+        .timeout(30_000)
+        .emitWithAck('subscribe', subscribe)
+        .then((ack: { ok?: boolean }) => resolve(ack?.ok === true))
+        .catch(() => resolve(false));
     });
     socket.once('connect_error', (err: Error) => {
       errors.set(err.message, (errors.get(err.message) ?? 0) + 1);
@@ -49,7 +57,7 @@ function connectOne(url: string): Promise<boolean> {
   });
 }
 
-async function connect(url: string, count: number, concurrency: number): Promise<void> {
+async function connect(url: string, count: number, concurrency: number, subscribe?: Subscription): Promise<void> {
   const started = Date.now();
   let ok = 0;
   let failed = 0;
@@ -57,7 +65,7 @@ async function connect(url: string, count: number, concurrency: number): Promise
   const lane = async (): Promise<void> => {
     while (next < count) {
       next++;
-      if (await connectOne(url)) ok++;
+      if (await connectOne(url, subscribe)) ok++;
       else failed++;
     }
   };
@@ -65,8 +73,8 @@ async function connect(url: string, count: number, concurrency: number): Promise
   process.send?.({ type: 'connected', ok, failed, ms: Date.now() - started });
 }
 
-process.on('message', (msg: { cmd: string; url?: string; count?: number; concurrency?: number }) => {
-  if (msg.cmd === 'connect') void connect(msg.url!, msg.count!, msg.concurrency ?? 100);
+process.on('message', (msg: { cmd: string; url?: string; count?: number; concurrency?: number; subscribe?: Subscription }) => {
+  if (msg.cmd === 'connect') void connect(msg.url!, msg.count!, msg.concurrency ?? 100, msg.subscribe);
   else if (msg.cmd === 'report') {
     const live = sockets.filter((s) => s.connected).length;
     process.send?.({ type: 'report', connected: live, received, disconnects, errors: Object.fromEntries(errors), histogram: [...histogram.entries()] });
