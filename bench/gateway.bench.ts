@@ -1,11 +1,12 @@
 /**
  * Socket.IO fan-out of one api process, against a bare Socket.IO server in the same run.
  *
- *   npm run bench:gateway [-- --clients 5000,10000 --rate 10 --seconds 20 --per-worker 2500 --bare 5000]
+ *   npm run bench:gateway [-- --clients 5000,10000 --rate 10 --seconds 20 --per-worker 2500 --bare 5000 --client lite|socket.io]
  *
  * For each client count, on a fresh `ROLE=api node dist/main.js` (its own process, so client load
  * and server are measured apart; run `npm run build` first): connects that many socket.io-client
- * clients (websocket transport) from forked client processes (`--per-worker` clients each), half
+ * clients (websocket transport; `lite`: a bare WebSocket speaking the Socket.IO protocol, see
+ * gateway-client.ts) from forked client processes (`--per-worker` clients each), half
  * of them subscribed to one trader and half to one coin, publishes `--rate` trade events per
  * second for `--seconds` on the Redis `trade_events` channel (cycling: that trader on that coin,
  * reaching everyone; that trader on another coin, reaching the trader half; another trader on
@@ -45,6 +46,7 @@ function arg(name: string, fallback: string): string {
 const STEPS = arg('clients', '5000,10000').split(',').map(Number);
 const RATE = Number(arg('rate', '10'));
 const SECONDS = Number(arg('seconds', '20'));
+const LITE = arg('client', 'lite') !== 'socket.io';
 const BARE_STEPS = new Set(arg('bare', String(STEPS[0])).split(',').map(Number));
 const PER_WORKER = Number(arg('per-worker', '2500'));
 /** Each step's connect phase and drain phase give up after these. */
@@ -62,6 +64,7 @@ interface WorkerReport {
   errors: Record<string, number>;
   received: number;
   disconnects: number;
+  reasons: Record<string, number>;
   histogram: Array<[number, number]>;
 }
 
@@ -85,6 +88,9 @@ interface StepResult {
   heapPerClientKb: number;
   cpuPercent: number;
   disconnects: number;
+  /** Why clients were disconnected (client side), and the api's own counts of slow / cut clients. */
+  disconnectReasons: Record<string, number>;
+  serverDrops: string;
   connectErrors: Record<string, number>;
   /** Server CPU time (user + system) from the first publish to the end of the drain, per delivery. */
   cpuUsPerDelivery: number;
@@ -127,6 +133,13 @@ function procStats(pid: number): { rssMb: number; cpuSeconds: number } {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14, 15 of stat)
   return { rssMb: rssKb / 1024, cpuSeconds: ticks / 100 };
+}
+
+/** The api's counts of clients it dropped as slow or cut for their rate, from /metrics. */
+async function droppedByApi(url: string): Promise<string> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const lines = text.split('\n').filter((l) => /^gateway_(slow_clients_dropped|clients_rejected)_total\{/.test(l) && !/ 0$/.test(l));
+  return lines.length > 0 ? lines.join('; ') : 'none';
 }
 
 async function heapUsedMb(url: string): Promise<number> {
@@ -263,7 +276,7 @@ async function runStep(kind: ServerKind, clients: number, database: string, limi
     // Each worker connects half its share following the trader, then half following the coin. A
     // step whose clients do not all connect within the timeout goes on with those that did.
     const connectHalf = async (w: ChildProcess, count: number, subscribe: object): Promise<number> => {
-      const r = await request<{ ok: number }>(w, { cmd: 'connect', url: server.url, count, concurrency: 50, subscribe }, 'connected', CONNECT_TIMEOUT_MS);
+      const r = await request<{ ok: number }>(w, { cmd: 'connect', url: server.url, count, concurrency: 50, subscribe, lite: LITE }, 'connected', CONNECT_TIMEOUT_MS);
       return r.ok;
     };
     const halves = await Promise.allSettled(
@@ -309,6 +322,9 @@ async function runStep(kind: ServerKind, clients: number, database: string, limi
       await sleep(500);
     }
     const afterDrain = procStats(server.pid);
+    const disconnectReasons: Record<string, number> = {};
+    for (const r of reports) for (const [m, n] of Object.entries(r.reasons ?? {})) disconnectReasons[m] = (disconnectReasons[m] ?? 0) + n;
+    const serverDrops = kind === 'api' ? await droppedByApi(server.url) : 'n/a';
     const hist = new Map<number, number>();
     for (const r of reports) for (const [b, n] of r.histogram) hist.set(b, (hist.get(b) ?? 0) + n);
     const received = reports.reduce((s, r) => s + r.received, 0);
@@ -331,6 +347,8 @@ async function runStep(kind: ServerKind, clients: number, database: string, limi
       heapPerClientKb: ((heapConnected - heapBefore) * 1024) / Math.max(1, ok),
       cpuPercent,
       disconnects: reports.reduce((s, r) => s + r.disconnects, 0),
+      disconnectReasons,
+      serverDrops,
       connectErrors,
       cpuUsPerDelivery: (1e6 * (afterDrain.cpuSeconds - atConnected.cpuSeconds)) / Math.max(1, received),
     };
@@ -374,7 +392,7 @@ function printTable(results: StepResult[]): void {
     r.max.toFixed(1),
     `${r.rssBeforeMb.toFixed(0)}→${r.rssConnectedMb.toFixed(0)}→${r.rssEndMb.toFixed(0)}`,
     r.perClientKb.toFixed(1),
-    r.heapPerClientKb.toFixed(1),
+    r.kind === 'api' ? r.heapPerClientKb.toFixed(1) : 'n/a',
     r.cpuPercent.toFixed(0),
     r.cpuUsPerDelivery.toFixed(1),
     String(r.disconnects),
@@ -416,7 +434,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `gateway bench: ${STEPS.join(' / ')} Socket.IO clients (half following one trader, half one coin), ${RATE} events/s for ${SECONDS} s, ` +
       `bare baseline at ${[...BARE_STEPS].join(' / ')}, ` +
-      `${PER_WORKER} clients per client process, fd limit ${limit}, ${cpus().length} CPUs\n`,
+      `${PER_WORKER} clients per client process (${LITE ? 'lite' : 'socket.io-client'}), fd limit ${limit}, ${cpus().length} CPUs\n`,
   );
   const database = `ts_bench_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE "${database}"`);
@@ -436,7 +454,8 @@ async function main(): Promise<void> {
         process.stdout.write(
           `  connected ${r.connected} in ${r.connectSeconds.toFixed(1)} s; delivered ${r.received}/${r.expected}; ` +
             `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; ${r.cpuUsPerDelivery.toFixed(2)} µs CPU per delivery; ` +
-            `RSS ${r.rssConnectedMb.toFixed(0)} MB; ${r.disconnects} disconnected during the step; connect errors ${JSON.stringify(r.connectErrors)}\n`,
+            `RSS ${r.rssConnectedMb.toFixed(0)} MB; ${r.disconnects} disconnected during the step ${JSON.stringify(r.disconnectReasons)}, ` +
+            `server drops: ${r.serverDrops}; connect errors ${JSON.stringify(r.connectErrors)}\n`,
         );
       }
     }

@@ -12,7 +12,7 @@ import {
 import type { IncomingMessage } from 'http';
 import type { Namespace, Socket } from 'socket.io';
 import type { LeaderboardUpdatedPayload, TradeEventPayload } from '../events/trade-event.payload';
-import { CLOSE_GRACE_MS, MAX_BUFFERED_BYTES, MAX_QUEUED_PACKETS, RATE_LIMITED, TokenBucket } from './client-limits';
+import { CLOSE_GRACE_MS, MAX_BUFFERED_BYTES, MAX_QUEUED_PACKETS, RATE_LIMITED } from './client-limits';
 import { ClientLimitsService } from './client-limits.service';
 import { ConnectionCountService } from './connection-count.service';
 import { GatewayMetrics } from './gateway.metrics';
@@ -39,6 +39,7 @@ interface EngineConnection {
   transport?: { socket?: { bufferedAmount?: number; readyState?: number; terminate?: () => void } };
   close(discard?: boolean): void;
   once(event: 'close', fn: () => void): void;
+  prependListener(event: 'data', fn: () => void): void;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -47,8 +48,6 @@ export type SubscriptionAck = ({ ok: true } & SubscriptionReply) | { ok: false; 
 
 interface ClientData {
   filter: Filter;
-  bucket: TokenBucket;
-  cut?: boolean;
 }
 
 /** Bytes a socket has not sent yet: packets queued in engine.io plus its WebSocket's buffer. */
@@ -76,14 +75,16 @@ function terminateLater(conn: EngineConnection): void {
  * event to its rooms: the packet (and its WebSocket frame) is encoded once for every recipient.
  *
  * Bounded clients: LIVE_MAX_CONNECTIONS_PER_IP (checked at the handshake by RedisIoAdapter,
- * counted here per engine.io connection), a message budget per socket (over it: an `error`, then
- * the connection is closed), and a sweep every second that drops sockets leaving more than
+ * counted here per engine.io connection), a message budget per connection (over it: an `error`,
+ * then the connection is closed), and a sweep every second that drops sockets leaving more than
  * MAX_BUFFERED_BYTES unsent.
  */
 @WebSocketGateway({ namespace: UPDATES_NAMESPACE })
 export class UpdatesGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
   private readonly logger = new Logger(UpdatesGateway.name);
   private sweeper: NodeJS.Timeout | null = null;
+  /** This namespace's socket of each engine.io connection (to tell a client why it is cut). */
+  private readonly socketOf = new WeakMap<EngineConnection, Socket>();
   @WebSocketServer()
   private readonly nsp?: Namespace;
 
@@ -104,6 +105,15 @@ export class UpdatesGateway implements OnGatewayInit, OnGatewayConnection, OnGat
         return;
       }
       conn.once('close', () => this.limits.closed(ip));
+      // Every message of the connection (any namespace, any packet) spends a token, checked
+      // before Socket.IO decodes it.
+      const bucket = this.limits.bucket();
+      let cut = false;
+      conn.prependListener('data', () => {
+        if (cut || bucket.take()) return;
+        cut = true;
+        this.cutForRate(conn);
+      });
     });
   }
 
@@ -125,11 +135,8 @@ export class UpdatesGateway implements OnGatewayInit, OnGatewayConnection, OnGat
   }
 
   handleConnection(client: Socket): void {
-    const data = client.data as ClientData;
-    data.filter = EMPTY_FILTER;
-    data.bucket = this.limits.bucket();
-    // Every message from the client (subscribe, unsubscribe, anything else) spends a token.
-    client.use(([event], next) => (data.bucket.take() ? next() : this.cutForRate(client, event)));
+    (client.data as ClientData).filter = EMPTY_FILTER;
+    this.socketOf.set(client.conn as unknown as EngineConnection, client);
     void client.join(ALL_ROOM);
     this.connections.changed('socket_io', 1);
     client.emit('connection', {
@@ -190,15 +197,18 @@ export class UpdatesGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     return { ok: true, ...result.reply };
   }
 
-  /** Over its message budget: told why, then disconnected (cut if it does not close in time). */
-  private cutForRate(client: Socket, event: unknown): void {
-    const data = client.data as ClientData;
-    if (data.cut) return;
-    data.cut = true;
+  /**
+   * Over its message budget: told why (on `/updates`, if it joined), then disconnected; the message
+   * that tripped it is not handled (its socket is gone when Socket.IO decodes it). Cut if it does
+   * not close in time.
+   */
+  private cutForRate(conn: EngineConnection): void {
     this.limits.rateLimited('socket_io');
-    client.emit('error', { event: typeof event === 'string' ? event.slice(0, 40) : null, message: RATE_LIMITED });
-    const conn = client.conn as unknown as EngineConnection;
-    client.disconnect(true);
+    const client = this.socketOf.get(conn);
+    if (client?.connected) {
+      client.emit('error', { event: null, message: RATE_LIMITED });
+      client.disconnect(true);
+    } else conn.close();
     terminateLater(conn);
   }
 
