@@ -153,10 +153,10 @@ async function heapUsedMb(url: string): Promise<number> {
  */
 async function startServer(kind: ServerKind, databaseName: string, limit: number): Promise<{ child: ChildProcess; url: string; pid: number }> {
   const port = await freePort();
+  // BENCH_SERVER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles both servers.
+  const node = `exec "${process.execPath}" ${process.env.BENCH_SERVER_NODE_ARGS ?? ''}`;
   const command =
-    kind === 'api'
-      ? `exec "${process.execPath}" "${join(ROOT, 'dist/main.js')}"`
-      : `exec "${process.execPath}" -r ts-node/register/transpile-only "${join(__dirname, 'gateway-bare-server.ts')}"`;
+    kind === 'api' ? `${node} "${join(ROOT, 'dist/main.js')}"` : `${node} -r ts-node/register/transpile-only "${join(__dirname, 'gateway-bare-server.ts')}"`;
   const child = spawn('bash', ['-c', `ulimit -n ${limit} && ${command}`], {
     cwd: kind === 'api' ? '/tmp' : ROOT,
     env: {

@@ -137,7 +137,9 @@ describe('live events: bounded clients (api in its own process)', () => {
       await waitFor(async () => probe.missing('io') === 0 && probe.missing('ws') === 0, 10000, 50).catch(() => undefined);
       expect(watcherIo.socket.connected).toBe(true);
       expect(watcherWs.ws.readyState).toBe(WebSocket.OPEN);
-      return { p99: probe.p99(), missingIo: probe.missing('io'), missingWs: probe.missing('ws'), rssGrowthMb: peak - before };
+      const result = { p99: probe.p99(), missingIo: probe.missing('io'), missingWs: probe.missing('ws'), rssGrowthMb: peak - before };
+      process.stdout.write(`flood: watchers p99 ${result.p99} ms over ${probe.latencies.length} deliveries, api RSS +${result.rssGrowthMb.toFixed(1)} MB\n`);
+      return result;
     } finally {
       watcherIo.close();
       watcherWs.close();
