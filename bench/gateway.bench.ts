@@ -1,7 +1,7 @@
 /**
  * Socket.IO fan-out of one api process, against a bare Socket.IO server in the same run.
  *
- *   npm run bench:gateway [-- --clients 5000,10000 --rate 10 --seconds 20 --per-worker 2500 --bare 5000 --client lite|socket.io]
+ *   npm run bench:gateway [-- --clients 5000,10000 --rate 10 --seconds 20 --per-worker 2500 --bare 5000 --bare-first --client lite|socket.io]
  *
  * For each client count, on a fresh `ROLE=api node dist/main.js` (its own process, so client load
  * and server are measured apart; run `npm run build` first): connects that many socket.io-client
@@ -47,6 +47,8 @@ const STEPS = arg('clients', '5000,10000').split(',').map(Number);
 const RATE = Number(arg('rate', '10'));
 const SECONDS = Number(arg('seconds', '20'));
 const LITE = arg('client', 'lite') !== 'socket.io';
+/** Runs the bare server before the api at the --bare steps (to see whether the order matters). */
+const BARE_FIRST = process.argv.includes('--bare-first');
 const BARE_STEPS = new Set(arg('bare', String(STEPS[0])).split(',').map(Number));
 const PER_WORKER = Number(arg('per-worker', '2500'));
 /** Each step's connect phase and drain phase give up after these. */
@@ -446,7 +448,8 @@ async function main(): Promise<void> {
     // publish small ids, which the gateway would take for duplicates of ours. Start far above them.
     let firstId = 1e12 + Math.floor(Math.random() * 1e9) * 1000;
     for (const clients of STEPS) {
-      for (const kind of BARE_STEPS.has(clients) ? (['api', 'bare'] as const) : (['api'] as const)) {
+      const pair: ServerKind[] = BARE_FIRST ? ['bare', 'api'] : ['api', 'bare'];
+      for (const kind of BARE_STEPS.has(clients) ? pair : (['api'] as const)) {
         process.stdout.write(`… ${kind}: ${clients} clients\n`);
         const r = await runStep(kind, clients, database, limit, redis, firstId);
         firstId += r.published;
