@@ -172,6 +172,17 @@ describe('live events: bounded clients (api in its own process)', () => {
     expect(result.rssGrowthMb).toBeLessThan(100);
   }, 90000);
 
+  it('counts every message of a connection, whatever its namespace: a flood on `/` is cut too', async () => {
+    const abuser: Socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+    let reason: string | undefined;
+    abuser.on('disconnect', (r) => (reason = r));
+    await new Promise<void>((resolve, reject) => (abuser.once('connect', () => resolve()), abuser.once('connect_error', reject)));
+    for (let i = 0; i < FLOOD; i++) abuser.emit('anything', i);
+    await waitFor(async () => reason, 15000, 20);
+    expect(reason).toBe('transport close');
+    abuser.close();
+  }, 30000);
+
   it('cuts a plain WebSocket client doing the same (error, then close 1008); the others keep their events', async () => {
     let replies = 0;
     let rateError: { message?: string } | undefined;
