@@ -1,7 +1,7 @@
 /**
  * Socket.IO fan-out of one api process, against a bare Socket.IO server in the same run.
  *
- *   npm run bench:gateway [-- --clients 5000,10000 --rate 10 --seconds 20 --per-worker 2500 --bare 5000 --bare-first --client lite|socket.io]
+ *   npm run bench:gateway [-- --clients 5000,10000 --rate 10 --seconds 20 --per-worker 2500 --bare 5000 --bare-first --client lite|socket.io --drain-seconds 60]
  *
  * For each client count, on a fresh `ROLE=api node dist/main.js` (its own process, so client load
  * and server are measured apart; run `npm run build` first): connects that many socket.io-client
@@ -53,7 +53,7 @@ const BARE_STEPS = new Set(arg('bare', String(STEPS[0])).split(',').map(Number))
 const PER_WORKER = Number(arg('per-worker', '2500'));
 /** Each step's connect phase and drain phase give up after these. */
 const CONNECT_TIMEOUT_MS = 120_000;
-const DRAIN_TIMEOUT_MS = 30_000;
+const DRAIN_TIMEOUT_MS = Number(arg('drain-seconds', '60')) * 1000;
 const ROOT = join(__dirname, '..');
 const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = `${process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'}/15`;
