@@ -30,6 +30,8 @@ export class AppConfig {
   throttleLimitPerMinute!: number;
   /** Reverse proxies in front of the api whose X-Forwarded-For is trusted for the client IP. */
   trustProxyHops!: number;
+  /** Live-update connections (Socket.IO and plain WebSocket together) per client IP, per api process. */
+  liveMaxConnectionsPerIp!: number;
   discoveryBufferMaxTrades!: number;
   /** Stream trades older than this (or newer than the next) relative to now are rejected. */
   streamTradeMaxAgeSeconds!: number;

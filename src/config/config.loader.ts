@@ -79,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): AppConfig
         : vars.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     throttleLimitPerMinute: vars.THROTTLE_LIMIT_PER_MINUTE,
     trustProxyHops: vars.TRUST_PROXY_HOPS,
+    liveMaxConnectionsPerIp: vars.LIVE_MAX_CONNECTIONS_PER_IP,
     discoveryBufferMaxTrades: vars.DISCOVERY_BUFFER_MAX_TRADES,
     streamTradeMaxAgeSeconds: vars.STREAM_TRADE_MAX_AGE_SECONDS,
     streamTradeMaxFutureSeconds: vars.STREAM_TRADE_MAX_FUTURE_SECONDS,

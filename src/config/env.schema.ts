@@ -189,6 +189,12 @@ export class EnvironmentVariables {
   TRUST_PROXY_HOPS = 0;
 
   @Transform(toInt)
+  @IsInt({ message: 'LIVE_MAX_CONNECTIONS_PER_IP must be an integer from 1 to 1000000' })
+  @Min(1, { message: 'LIVE_MAX_CONNECTIONS_PER_IP must be an integer from 1 to 1000000' })
+  @Max(1_000_000, { message: 'LIVE_MAX_CONNECTIONS_PER_IP must be an integer from 1 to 1000000' })
+  LIVE_MAX_CONNECTIONS_PER_IP = 100;
+
+  @Transform(toInt)
   @IsInt({ message: 'DISCOVERY_BUFFER_MAX_TRADES must be an integer of at least 1000' })
   @Min(1000, { message: 'DISCOVERY_BUFFER_MAX_TRADES must be an integer of at least 1000' })
   DISCOVERY_BUFFER_MAX_TRADES = 1_000_000;
