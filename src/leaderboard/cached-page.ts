@@ -1,0 +1,157 @@
+import { createHash } from 'crypto';
+import type { IncomingMessage, ServerResponse } from 'http';
+import { promisify } from 'util';
+import { brotliCompress, constants as zlibConstants, gzip } from 'zlib';
+
+export type ContentCoding = 'br' | 'gzip' | 'identity';
+
+/** Bodies smaller than this are sent as they are (compression would save next to nothing). */
+const COMPRESS_MIN_BYTES = 1024;
+/** Brotli quality 6: about gzip -9's size or better, at a few milliseconds for a 78 KB page. */
+const BROTLI_QUALITY = 6;
+const brotli = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+interface Variant {
+  coding: ContentCoding;
+  body: Buffer;
+  etag: string;
+}
+
+/**
+ * One leaderboard page as sent: the JSON bytes built once, a strong ETag (content hash, so every
+ * replica gives the same), and its compressed variants, each built once (off the event loop, on
+ * zlib's thread pool) when a client first accepts it.
+ */
+export class CachedPage {
+  readonly bytes: number;
+  private readonly identity: Variant;
+  private readonly compressed = new Map<'br' | 'gzip', Variant | Promise<Variant>>();
+
+  constructor(
+    json: string,
+    /** When the page's generation was computed (null: no generation yet). */
+    readonly computedAt: Date | null,
+  ) {
+    const body = Buffer.from(json, 'utf8');
+    const hash = createHash('sha1').update(body).digest('base64url').slice(0, 22);
+    this.identity = { coding: 'identity', body, etag: `"${hash}"` };
+    this.bytes = body.length;
+  }
+
+  /** The variant in `coding` if built (compressible pages only), else null; identity always. */
+  ready(coding: ContentCoding): Variant | null {
+    if (coding === 'identity' || this.bytes < COMPRESS_MIN_BYTES) return this.identity;
+    const v = this.compressed.get(coding);
+    return v && !(v instanceof Promise) ? v : null;
+  }
+
+  /** The variant in `coding`, compressing it first when it is the first request for it. */
+  variant(coding: ContentCoding): Variant | Promise<Variant> {
+    const ready = this.ready(coding);
+    if (ready) return ready;
+    const c = coding as 'br' | 'gzip';
+    let pending = this.compressed.get(c);
+    if (!pending) {
+      const etag = `"${this.identity.etag.slice(1, -1)}-${c}"`;
+      const made =
+        c === 'br'
+          ? brotli(this.identity.body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } })
+          : gzipAsync(this.identity.body);
+      pending = made.then((body) => {
+        const v: Variant = { coding: c, body, etag };
+        this.compressed.set(c, v);
+        return v;
+      });
+      this.compressed.set(c, pending);
+    }
+    return pending;
+  }
+
+  /** The JSON text (what the Redis cache holds). */
+  json(): string {
+    return this.identity.body.toString('utf8');
+  }
+}
+
+/**
+ * The content coding to answer with for an `Accept-Encoding` header: br, else gzip, else identity,
+ * honouring `q=0` and `*` (RFC 9110 §12.5.3). Pure.
+ */
+export function negotiateEncoding(header: string | undefined): ContentCoding {
+  if (!header) return 'identity';
+  let br = -1;
+  let gz = -1;
+  let star = -1;
+  for (const part of header.split(',')) {
+    const [rawName, ...params] = part.split(';');
+    const name = rawName.trim().toLowerCase();
+    let q = 1;
+    for (const param of params) {
+      const [k, v] = param.split('=');
+      if (k.trim().toLowerCase() === 'q') q = Number(v);
+    }
+    if (!Number.isFinite(q)) q = 0;
+    if (name === 'br') br = q;
+    else if (name === 'gzip' || name === 'x-gzip') gz = Math.max(gz, q);
+    else if (name === '*') star = q;
+  }
+  if (br < 0) br = star;
+  if (gz < 0) gz = star;
+  if (br > 0 && br >= gz) return 'br';
+  if (gz > 0) return 'gzip';
+  return br > 0 ? 'br' : 'identity';
+}
+
+/** Whether an `If-None-Match` header matches `etag` (weak comparison, `*`, lists). Pure. */
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  for (const raw of ifNoneMatch.split(',')) {
+    const tag = raw.trim();
+    if ((tag.startsWith('W/') ? tag.slice(2) : tag) === etag) return true;
+  }
+  return false;
+}
+
+/**
+ * `Cache-Control` for a page: shared caches and browsers may keep it until the next generation is
+ * due (computed_at + the leaderboard interval), then revalidate with the ETag; before the first
+ * generation, revalidate every time. Pure.
+ */
+export function cacheControlFor(computedAt: Date | null, intervalSeconds: number, now: number): string {
+  if (computedAt === null) return 'no-cache';
+  const left = Math.floor((computedAt.getTime() + intervalSeconds * 1000 - now) / 1000);
+  return `public, max-age=${Math.min(intervalSeconds, Math.max(0, left))}, must-revalidate`;
+}
+
+/**
+ * Sends `page` in the coding the request accepts (or 304 when its If-None-Match holds the ETag),
+ * with ETag, Cache-Control and `Vary: Accept-Encoding` added to whatever headers are already set
+ * (CORS, security); Cache-Control from the leaderboard interval. Plain node:http, so the fast path
+ * and the controller answer alike. A variant not compressed yet is built first (once per page and coding).
+ */
+export function sendPage(req: IncomingMessage, res: ServerResponse, page: CachedPage, intervalSeconds: number): void | Promise<void> {
+  const cacheControl = cacheControlFor(page.computedAt, intervalSeconds, Date.now());
+  const coding = negotiateEncoding(req.headers['accept-encoding']);
+  const v = page.variant(coding);
+  if (v instanceof Promise) return v.then((built) => write(req, res, built, cacheControl));
+  write(req, res, v, cacheControl);
+}
+
+function write(req: IncomingMessage, res: ServerResponse, v: Variant, cacheControl: string): void {
+  const vary = res.getHeader('Vary');
+  res.setHeader('Vary', vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding');
+  res.setHeader('ETag', v.etag);
+  res.setHeader('Cache-Control', cacheControl);
+  if (etagMatches(req.headers['if-none-match'], v.etag)) {
+    res.statusCode = 304;
+    res.end();
+    return;
+  }
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', v.body.length);
+  if (v.coding !== 'identity') res.setHeader('Content-Encoding', v.coding);
+  res.statusCode = 200;
+  res.end(req.method === 'HEAD' ? undefined : v.body);
+}
