@@ -8,7 +8,7 @@
  * generation, starts a private redis-server (or uses BENCH_REDIS_URL), starts the production entry
  * (`node dist/main.js`, ROLE=api) on it and warms the page. Then a bare `node:http` server in its
  * own process answers the very same bytes (body and Content-Type as the api sent them), and
- * autocannon drives each in turn (bare, api, bare, api: the halves of each pair share the machine's
+ * autocannon warms both up (3 s each), then drives each in turn (bare, api, bare, api: the halves of each pair share the machine's
  * load) with the same connections and duration. Printed per server: requests/s, latency p50/p99 and
  * the server process's CPU per request (utime + stime from /proc), and the api / bare ratios (means
  * of the two runs of each).
@@ -211,6 +211,8 @@ async function main(): Promise<void> {
     const hits = await metric(api.url, 'leaderboard_cache_hits_total');
     const misses = await metric(api.url, 'leaderboard_cache_misses_total');
     console.log(`autocannon: ${connections} connections, ${seconds} s per run; bare, api, bare, api (api pid ${api.pid}, bare pid ${bare.pid})`);
+    // Warm-up (JIT, connection pools) of both, not measured.
+    for (const base of [bare.base, api.url]) await autocannon({ url: base + path, connections, duration: 3 });
     const runs: Array<{ bare: Run; api: Run }> = [];
     for (let i = 0; i < 2; i++) {
       const idle = procSample(api.pid).cpuSeconds;

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
 import { promisify } from 'util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'zlib';
+import type { RecordedHeaders } from '../common/header-recorder';
 
 export type ContentCoding = 'br' | 'gzip' | 'identity';
 
@@ -127,31 +128,41 @@ export function cacheControlFor(computedAt: Date | null, intervalSeconds: number
 
 /**
  * Sends `page` in the coding the request accepts (or 304 when its If-None-Match holds the ETag),
- * with ETag, Cache-Control and `Vary: Accept-Encoding` added to whatever headers are already set
- * (CORS, security); Cache-Control from the leaderboard interval. Plain node:http, so the fast path
- * and the controller answer alike. A variant not compressed yet is built first (once per page and coding).
+ * with ETag, Cache-Control (from the leaderboard interval) and `Vary: Accept-Encoding`, plus the
+ * headers already decided: those set on `res` (Express: CORS, security, rate limit), or `preset`
+ * (the fast path: the same, recorded), then written in one writeHead. Plain node:http, so the fast
+ * path and the controller answer alike. A variant not compressed yet is built first (once per
+ * page and coding).
  */
-export function sendPage(req: IncomingMessage, res: ServerResponse, page: CachedPage, intervalSeconds: number): void | Promise<void> {
+export function sendPage(
+  req: IncomingMessage,
+  res: ServerResponse,
+  page: CachedPage,
+  intervalSeconds: number,
+  preset?: RecordedHeaders,
+): void | Promise<void> {
   const cacheControl = cacheControlFor(page.computedAt, intervalSeconds, Date.now());
   const coding = negotiateEncoding(req.headers['accept-encoding']);
   const v = page.variant(coding);
-  if (v instanceof Promise) return v.then((built) => write(req, res, built, cacheControl));
-  write(req, res, v, cacheControl);
+  if (v instanceof Promise) return v.then((built) => write(req, res, built, cacheControl, preset));
+  write(req, res, v, cacheControl, preset);
 }
 
-function write(req: IncomingMessage, res: ServerResponse, v: Variant, cacheControl: string): void {
-  const vary = res.getHeader('Vary');
-  res.setHeader('Vary', vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding');
-  res.setHeader('ETag', v.etag);
-  res.setHeader('Cache-Control', cacheControl);
-  if (etagMatches(req.headers['if-none-match'], v.etag)) {
-    res.statusCode = 304;
-    res.end();
-    return;
+function write(req: IncomingMessage, res: ServerResponse, v: Variant, cacheControl: string, preset?: RecordedHeaders): void {
+  const vary = preset ? preset.vary : res.getHeader('Vary');
+  const headers = preset ? preset.flat.slice() : [];
+  headers.push('Vary', vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding', 'ETag', v.etag, 'Cache-Control', cacheControl);
+  const notModified = etagMatches(req.headers['if-none-match'], v.etag);
+  if (!notModified) {
+    headers.push('Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(v.body.length));
+    if (v.coding !== 'identity') headers.push('Content-Encoding', v.coding);
   }
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', v.body.length);
-  if (v.coding !== 'identity') res.setHeader('Content-Encoding', v.coding);
-  res.statusCode = 200;
-  res.end(req.method === 'HEAD' ? undefined : v.body);
+  if (!preset) {
+    // Express's path: its headers are on `res` already, these join them.
+    for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i], headers[i + 1]);
+    res.statusCode = notModified ? 304 : 200;
+  } else {
+    res.writeHead(notModified ? 304 : 200, headers);
+  }
+  res.end(notModified || req.method === 'HEAD' ? undefined : v.body);
 }

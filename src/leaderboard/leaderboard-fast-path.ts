@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, Server, ServerResponse } from 'http';
+import { HeaderMemo, HeaderMiddleware } from '../common/header-recorder';
 import { AppConfig } from '../config/app-config';
 import { RestThrottle } from '../throttle/rest-throttle.service';
 import { CachedPage, sendPage } from './cached-page';
@@ -9,25 +10,24 @@ import { LeaderboardQueryService } from './leaderboard-query.service';
 
 const PATHS = new Set(['/api/v1/leaderboard', '/leaderboard']);
 
-/** A connect-style middleware that sets headers and calls next() at once (cors, helmet). */
-export type HeaderMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * Answers a leaderboard page this process already holds ahead of Express and Nest, on the HTTP
  * server's `request` event: the same bytes and headers as the controller (sendPage), the same
- * per-IP limit (RestThrottle), and the same CORS and security headers (the very middleware
- * instances Express runs, applied first). Express costs most of a cached page's CPU (it re-parents
- * every request and response object, which leaves V8's property caches megamorphic), Nest's
- * pipeline (per-request logger, guard, validation pipe) much of the rest.
- * Anything else goes to Express untouched: other routes, a query the strict parser does not read
- * as valid (Nest validates it: every 400 keeps its message), a page not held yet, a client over
- * the limit (the guard answers 429 with Retry-After).
+ * per-IP limit (RestThrottle), and the CORS and security headers of the very middleware instances
+ * Express runs (recorded once per Origin, see HeaderMemo). The profile's reasons: Express
+ * re-parents every request and response object (V8's property caches go megamorphic), helmet and
+ * cors set a dozen headers one setHeader at a time, and Nest's pipeline adds a per-request logger,
+ * guard and validation pipe; a held page needs none of it. Anything else goes to Express
+ * untouched: other routes and methods, a query the strict parser does not read as valid (Nest
+ * validates it: every 400 keeps its message), a page not held yet, a client over the limit (the
+ * guard answers 429 with Retry-After).
  */
 @Injectable()
 export class LeaderboardFastPath {
   private readonly logger = new Logger(LeaderboardFastPath.name);
-  private headers: HeaderMiddleware[] = [];
+  private headers = new HeaderMemo([]);
 
   constructor(
     private readonly pages: LeaderboardQueryService,
@@ -38,11 +38,12 @@ export class LeaderboardFastPath {
 
   /**
    * Puts the fast path in front of the server's current `request` listeners (Express; Socket.IO
-   * attaches ahead of it later and passes on what is not its own). `headers`: the middleware Express
-   * runs before the routes that set response headers, in order.
+   * attaches ahead of it later and passes on what is not its own). `headers`: the middleware that
+   * Express runs before the routes, in order; each must set headers from nothing but the method,
+   * path and Origin, and call next() at once (cors and helmet with fixed options do).
    */
   install(server: Server, headers: HeaderMiddleware[]): void {
-    this.headers = headers;
+    this.headers = new HeaderMemo(headers);
     const behind = server.listeners('request') as RequestListener[];
     server.removeAllListeners('request');
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -58,31 +59,25 @@ export class LeaderboardFastPath {
     if (req.method !== 'GET') return false;
     const url = req.url ?? '';
     const q = url.indexOf('?');
-    if (!PATHS.has(q < 0 ? url : url.slice(0, q))) return false;
+    const path = q < 0 ? url : url.slice(0, q);
+    if (!PATHS.has(path)) return false;
     const params = parseLeaderboardQuery(q < 0 ? '' : url.slice(q + 1));
     const page = params && this.pages.held(params);
-    if (!page) return false;
-    const allowed = this.throttle.pass(req, res);
-    if (allowed === false) return false;
-    if (allowed === true) return this.send(req, res, page);
-    allowed.then(
-      (ok) => (ok ? this.send(req, res, page) : pass()),
+    const preset = page && this.headers.get(req, path);
+    if (!page || !preset) return false;
+    const limit = this.throttle.check(req);
+    if (limit === null) return false;
+    if (Array.isArray(limit)) return this.send(req, res, page, preset.flat.concat(limit), preset.vary);
+    limit.then(
+      (headers) => (headers ? this.send(req, res, page, preset.flat.concat(headers), preset.vary) : pass()),
       (err: unknown) => this.fail(res, err),
     );
     return true;
   }
 
-  private send(req: IncomingMessage, res: ServerResponse, page: CachedPage): true {
-    for (const mw of this.headers) {
-      let passed = false;
-      mw(req, res, (err) => (passed = err === undefined));
-      if (!passed) {
-        this.fail(res, new Error('a header middleware did not pass the request on'));
-        return true;
-      }
-    }
+  private send(req: IncomingMessage, res: ServerResponse, page: CachedPage, flat: string[], vary: string | undefined): true {
     this.metrics.cacheHits.inc();
-    const sent = sendPage(req, res, page, this.config.leaderboardIntervalSeconds);
+    const sent = sendPage(req, res, page, this.config.leaderboardIntervalSeconds, { flat, vary });
     if (sent) sent.catch((err: unknown) => this.fail(res, err));
     return true;
   }

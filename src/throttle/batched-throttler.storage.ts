@@ -9,6 +9,8 @@ const STALE_MS = 1000;
 const SYNC_TIMEOUT_MS = 500;
 /** After a failed batch, decide locally (no waiting on Redis) this long before trying again. */
 const RETRY_MS = 1000;
+/** After a batch of more than one hit (load), the next one waits this long, to carry more. */
+const BATCH_GAP_MS = 10;
 /** Idle windows are swept when the map grows past this (one entry per client IP and throttler). */
 const SWEEP_AT = 10_000;
 
@@ -50,12 +52,12 @@ interface Entry {
 
 /**
  * The public REST limiter's counts, shared by the api replicas through Redis without a round trip
- * per request: each process counts hits locally and sends them in batches (one batch in flight,
- * the next one as soon as it is answered, so at a trickle every hit is sent at once and under load
- * one round trip carries hundreds). A request is decided on Redis's last total (every replica's
- * hits) plus this process's since; a client new to this process, or not seen for a second, waits
- * for Redis first. So the limit holds across replicas within what the other replicas admit during
- * one batch's round trip. Redis down or slow: decided on the local counts (each replica enforces
+ * per request: each process counts hits locally and sends them in batches (one batch in flight;
+ * the next one as soon as it is answered, or 10 ms later when the last carried more than one hit,
+ * so at a trickle every hit is sent at once and under load one round trip carries many). A request
+ * is decided on Redis's last total (every replica's hits) plus this process's since; a client new
+ * to this process, or not seen for a second, waits for Redis first. So the limit holds across
+ * replicas within what the other replicas admit during one batch gap plus round trip. Redis down or slow: decided on the local counts (each replica enforces
  * the limit alone), retried every second.
  */
 export class BatchedThrottlerStorage implements ThrottlerStorage {
@@ -64,6 +66,8 @@ export class BatchedThrottlerStorage implements ThrottlerStorage {
   private running: Promise<void> | null = null;
   private next: Promise<void> | null = null;
   private retryAt = 0;
+  /** Hits the last batch carried. */
+  private lastBatch = 0;
   private lastWarning = 0;
 
   constructor(private readonly redis: Redis) {}
@@ -105,7 +109,8 @@ export class BatchedThrottlerStorage implements ThrottlerStorage {
 
   /** Resolves once a batch holding every hit counted so far has been answered (or failed). */
   private flushSoon(): Promise<void> {
-    this.next ??= (this.running ?? Promise.resolve()).then(() => {
+    this.next ??= (this.running ?? Promise.resolve()).then(async () => {
+      if (this.lastBatch > 1) await new Promise((r) => setTimeout(r, BATCH_GAP_MS));
       this.next = null;
       this.running = this.flush().finally(() => (this.running = null));
       return this.running;
@@ -119,6 +124,7 @@ export class BatchedThrottlerStorage implements ThrottlerStorage {
     for (const entry of this.entries.values()) {
       if (entry.window.unsent > 0) batch.push({ entry, hits: entry.window.take() });
     }
+    this.lastBatch = batch.reduce((n, b) => n + b.hits, 0);
     if (batch.length === 0) return;
     try {
       if (this.redis.status !== 'ready') throw new Error(`redis ${this.redis.status}`);

@@ -8,7 +8,7 @@ import {
   ThrottlerOptions,
   ThrottlerStorage,
 } from '@nestjs/throttler';
-import type { IncomingMessage, ServerResponse } from 'http';
+import type { IncomingMessage } from 'http';
 import { AppConfig } from '../config/app-config';
 import { BatchedThrottlerStorage } from './batched-throttler.storage';
 import { throttleKey } from './api-throttler.guard';
@@ -39,23 +39,22 @@ export class RestThrottle {
   }
 
   /**
-   * Counts one request of `req`'s client (its address as Express's req.ip under TRUST_PROXY_HOPS). Allowed: the guard's X-RateLimit-* headers are set and
-   * true returned (at once when the count is decided in this process, else once Redis answered);
-   * over the limit: false, and the request should go through Nest, whose guard answers 429.
+   * Counts one request of `req`'s client (its address as Express's req.ip under TRUST_PROXY_HOPS).
+   * Allowed: the guard's X-RateLimit-* headers as a flat [name, value, …] list (at once when the
+   * count is decided in this process, else once Redis answered); over the limit: null, and the
+   * request should go through Nest, whose guard answers 429 with Retry-After.
    */
-  pass(req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean> {
+  check(req: IncomingMessage): string[] | null | Promise<string[] | null> {
     const { name, ttl, limit, blockDuration } = this.throttler;
     const key = throttleKey(name ?? 'default', normalizeIp(clientIp(req, this.config.trustProxyHops), this.ipv6Prefix));
     const now = this.storage instanceof BatchedThrottlerStorage ? this.storage.incrementNow(key, ttl, limit, blockDuration, name!) : null;
-    if (now) return this.allowed(now, res);
-    return this.storage.increment(key, ttl, limit, blockDuration, name!).then((r) => this.allowed(r, res));
+    if (now) return this.verdict(now);
+    return this.storage.increment(key, ttl, limit, blockDuration, name!).then((r) => this.verdict(r));
   }
 
-  private allowed(r: ThrottleRecord, res: ServerResponse): boolean {
-    if (r.isBlocked) return false;
-    res.setHeader('X-RateLimit-Limit', this.throttler.limit);
-    res.setHeader('X-RateLimit-Remaining', Math.max(0, this.throttler.limit - r.totalHits));
-    res.setHeader('X-RateLimit-Reset', r.timeToExpire);
-    return true;
+  private verdict(r: ThrottleRecord): string[] | null {
+    if (r.isBlocked) return null;
+    const limit = this.throttler.limit;
+    return ['X-RateLimit-Limit', String(limit), 'X-RateLimit-Remaining', String(Math.max(0, limit - r.totalHits)), 'X-RateLimit-Reset', String(r.timeToExpire)];
   }
 }
