@@ -13,6 +13,12 @@ const BROTLI_QUALITY = 6;
 const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 
+/** A compressed variant: the work under way, then its result. */
+interface Slot {
+  pending: Promise<Variant>;
+  ready?: Variant;
+}
+
 interface Variant {
   coding: ContentCoding;
   body: Buffer;
@@ -27,7 +33,7 @@ interface Variant {
 export class CachedPage {
   readonly bytes: number;
   private readonly identity: Variant;
-  private readonly compressed = new Map<'br' | 'gzip', Variant | Promise<Variant>>();
+  private readonly compressed = new Map<'br' | 'gzip', Slot>();
 
   constructor(
     json: string,
@@ -40,33 +46,31 @@ export class CachedPage {
     this.bytes = body.length;
   }
 
-  /** The variant in `coding` if built (compressible pages only), else null; identity always. */
+  /** The variant in `coding` if built (compressible pages only; identity otherwise and always). */
   ready(coding: ContentCoding): Variant | null {
     if (coding === 'identity' || this.bytes < COMPRESS_MIN_BYTES) return this.identity;
-    const v = this.compressed.get(coding);
-    return v && !(v instanceof Promise) ? v : null;
+    return this.compressed.get(coding)?.ready ?? null;
   }
 
-  /** The variant in `coding`, compressing it first when it is the first request for it. */
-  variant(coding: ContentCoding): Variant | Promise<Variant> {
-    const ready = this.ready(coding);
-    if (ready) return ready;
-    const c = coding as 'br' | 'gzip';
-    let pending = this.compressed.get(c);
-    if (!pending) {
-      const etag = `"${this.identity.etag.slice(1, -1)}-${c}"`;
+  /** Compresses the variant in `coding` (once: concurrent callers share the work). */
+  build(coding: 'br' | 'gzip'): Promise<Variant> {
+    let slot = this.compressed.get(coding);
+    if (!slot) {
+      const etag = `"${this.identity.etag.slice(1, -1)}-${coding}"`;
       const made =
-        c === 'br'
+        coding === 'br'
           ? brotli(this.identity.body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } })
           : gzipAsync(this.identity.body);
-      pending = made.then((body) => {
-        const v: Variant = { coding: c, body, etag };
-        this.compressed.set(c, v);
-        return v;
-      });
-      this.compressed.set(c, pending);
+      const s: Slot = {
+        pending: made.then((body) => {
+          s.ready = { coding, body, etag };
+          return s.ready;
+        }),
+      };
+      slot = s;
+      this.compressed.set(coding, slot);
     }
-    return pending;
+    return slot.pending;
   }
 
   /** The JSON text (what the Redis cache holds). */
@@ -143,9 +147,9 @@ export function sendPage(
 ): void | Promise<void> {
   const cacheControl = cacheControlFor(page.computedAt, intervalSeconds, Date.now());
   const coding = negotiateEncoding(req.headers['accept-encoding']);
-  const v = page.variant(coding);
-  if (v instanceof Promise) return v.then((built) => write(req, res, built, cacheControl, preset));
-  write(req, res, v, cacheControl, preset);
+  const v = page.ready(coding);
+  if (v) return write(req, res, v, cacheControl, preset);
+  return page.build(coding as 'br' | 'gzip').then((built) => write(req, res, built, cacheControl, preset));
 }
 
 function write(req: IncomingMessage, res: ServerResponse, v: Variant, cacheControl: string, preset?: RecordedHeaders): void {

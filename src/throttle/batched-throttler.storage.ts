@@ -55,9 +55,10 @@ interface Entry {
  * per request: each process counts hits locally and sends them in batches (one batch in flight;
  * the next one as soon as it is answered, or 10 ms later when the last carried more than one hit,
  * so at a trickle every hit is sent at once and under load one round trip carries many). A request
- * is decided on Redis's last total (every replica's hits) plus this process's since; a client new
- * to this process, or not seen for a second, waits for Redis first. So the limit holds across
- * replicas within what the other replicas admit during one batch gap plus round trip. Redis down or slow: decided on the local counts (each replica enforces
+ * is decided on Redis's last total (every replica's hits) plus this process's since while the
+ * client is far from its limit; a client new to this process, not seen for a second, or near its
+ * limit waits for Redis first. So the limit holds across replicas, and while far from it the
+ * counts lag by what the other replicas admit during one batch gap plus round trip. Redis down or slow: decided on the local counts (each replica enforces
  * the limit alone), retried every second.
  */
 export class BatchedThrottlerStorage implements ThrottlerStorage {
@@ -75,10 +76,10 @@ export class BatchedThrottlerStorage implements ThrottlerStorage {
   async increment(key: string, ttl: number, limit: number, blockDuration: number, name: string): Promise<ThrottleRecord> {
     const now = Date.now();
     const entry = this.entry(key, ttl, limit, blockDuration, name, now);
-    const stale = now - entry.window.syncedAt > STALE_MS && now >= this.retryAt;
+    const wait = !entry.window.decidable(now, STALE_MS) && now >= this.retryAt;
     const local = entry.window.hit(now);
     const sent = this.flushSoon();
-    if (!stale) return local;
+    if (!wait) return local;
     await sent;
     return entry.window.record(Date.now());
   }
@@ -90,7 +91,7 @@ export class BatchedThrottlerStorage implements ThrottlerStorage {
   incrementNow(key: string, ttl: number, limit: number, blockDuration: number, name: string): ThrottleRecord | null {
     const now = Date.now();
     const entry = this.entries.get(`${key}\n${name}`);
-    if (!entry || (now - entry.window.syncedAt > STALE_MS && now >= this.retryAt)) return null;
+    if (!entry || (!entry.window.decidable(now, STALE_MS) && now >= this.retryAt)) return null;
     const record = entry.window.hit(now);
     void this.flushSoon();
     return record;

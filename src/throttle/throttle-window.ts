@@ -37,6 +37,17 @@ export class ThrottleWindow {
     this.expiresAt = now + ttlMs;
   }
 
+  /**
+   * Whether this process may decide the next hit alone: Redis answered within `staleMs`, and the
+   * client is blocked or far from the limit (more than a tenth of it, at least 10, left). Near
+   * the limit every hit waits for Redis, so the limit itself holds across replicas.
+   */
+  decidable(now: number, staleMs: number): boolean {
+    if (this.blockedUntil > now) return true;
+    if (now - this.syncedAt > staleMs || now >= this.expiresAt) return false;
+    return this.limit - this.total > Math.max(10, Math.ceil(this.limit / 10));
+  }
+
   hit(now: number): ThrottleRecord {
     if (this.blockedUntil !== 0 && now >= this.blockedUntil) this.restart(now);
     else if (now >= this.expiresAt) this.restart(now);
