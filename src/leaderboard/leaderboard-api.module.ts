@@ -25,6 +25,6 @@ import { LeaderboardController } from './leaderboard.controller';
     LeaderboardReadService,
     LeaderboardFastPath,
   ],
-  exports: [LeaderboardReadService, LeaderboardQueryService, LeaderboardFastPath],
+  exports: [LeaderboardReadService, LeaderboardFastPath],
 })
 export class LeaderboardApiModule {}

@@ -8,8 +8,8 @@ import { GenerationRow, LeaderboardReadRepository } from './leaderboard-read.rep
 const REFRESH_MS = 1000;
 
 /**
- * The newest finished generation, as the api role sees it: re-read as soon as `leaderboard_updated`
- * announces one, and at most once a second otherwise (one query in flight however many requests
+ * The newest finished generation, as the api role sees it (and the admin's cache clears, counted):
+ * re-read as soon as `leaderboard_updated` announces one, and at most once a second otherwise (one query in flight however many requests
  * wait; pub/sub may miss a message), so a new board is served within a second of its commit.
  * Once one is known it is answered at once while the re-read runs behind it, so a PostgreSQL that
  * is slow or down never holds up cached pages: the last known generation keeps serving them.
@@ -20,6 +20,7 @@ export class LeaderboardGenerations implements OnApplicationBootstrap, OnApplica
   private current: GenerationRow | null = null;
   private checkedAt = 0;
   private inFlight: Promise<GenerationRow | null> | null = null;
+  private clears = 0;
 
   constructor(
     private readonly repo: LeaderboardReadRepository,
@@ -38,6 +39,11 @@ export class LeaderboardGenerations implements OnApplicationBootstrap, OnApplica
     this.subscriber.off('ready', this.subscribe);
   }
 
+  /** How many admin cache clears this process has heard of (pages held from before one are dropped). */
+  get cacheClears(): number {
+    return this.clears;
+  }
+
   /** The newest generation; before the first one is known every call asks PostgreSQL. */
   async latest(): Promise<GenerationRow | null> {
     return this.peek() ?? this.refreshOnce();
@@ -50,12 +56,13 @@ export class LeaderboardGenerations implements OnApplicationBootstrap, OnApplica
   }
 
   private readonly subscribe = (): void => {
-    this.subscriber.subscribe(RedisKeys.leaderboardChannel).catch((err: Error) =>
-      this.logger.warn({ msg: 'could not subscribe to leaderboard_updated', error: err.message }),
+    this.subscriber.subscribe(RedisKeys.leaderboardChannel, RedisKeys.leaderboardCacheClearedChannel).catch((err: Error) =>
+      this.logger.warn({ msg: 'could not subscribe to the leaderboard channels', error: err.message }),
     );
   };
 
   private readonly onMessage = (channel: string): void => {
+    if (channel === RedisKeys.leaderboardCacheClearedChannel) this.clears++;
     if (channel !== RedisKeys.leaderboardChannel) return;
     this.checkedAt = 0;
     void this.refreshOnce().catch(() => undefined);

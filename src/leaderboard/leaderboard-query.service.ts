@@ -25,6 +25,7 @@ const LOCAL_MAX_BYTES = 128 * 1024 * 1024;
 export class LeaderboardQueryService {
   private readonly loading = new Map<string, Promise<CachedPage>>();
   private readonly local = new LeaderboardPageStore(LOCAL_MAX_BYTES);
+  private clearsSeen = 0;
 
   constructor(
     private readonly repo: LeaderboardReadRepository,
@@ -35,6 +36,7 @@ export class LeaderboardQueryService {
 
   /** The page if this process holds it for the current generation (no I/O, no waiting), else null. */
   held(params: LeaderboardParams): CachedPage | null {
+    this.dropIfCleared();
     const generation = this.generations.peek();
     return generation && this.local.get(generation.id, LeaderboardPageStore.key(params));
   }
@@ -42,6 +44,7 @@ export class LeaderboardQueryService {
   async page(params: LeaderboardParams): Promise<CachedPage> {
     const generation = await this.generations.latest();
     if (!generation) return new CachedPage(JSON.stringify(this.empty(params)), null);
+    this.dropIfCleared();
     const localKey = LeaderboardPageStore.key(params);
     const hot = this.local.get(generation.id, localKey);
     if (hot) {
@@ -62,8 +65,10 @@ export class LeaderboardQueryService {
     return pending;
   }
 
-  /** Drops the pages held in this process (the admin cache clear). */
-  forget(): void {
+  /** An admin cache clear drops the pages held in this process too. */
+  private dropIfCleared(): void {
+    if (this.generations.cacheClears === this.clearsSeen) return;
+    this.clearsSeen = this.generations.cacheClears;
     this.local.clear();
   }
 

@@ -68,6 +68,7 @@ describe('leaderboard HTTP caching', () => {
       TRUST_PROXY_HOPS: '1',
       CORS_ORIGINS: 'http://dashboard.test',
       LEADERBOARD_INTERVAL_SECONDS: String(INTERVAL),
+      ADMIN_API_KEY: 'k',
     });
   });
 
@@ -178,6 +179,34 @@ describe('leaderboard HTTP caching', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(JSON.parse(limited.body.toString())).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
     expect((await raw('/api/v1/leaderboard?limit=7')).status).toBe(200); // another client
+  });
+
+  it('drops the held pages on an admin cache clear', async () => {
+    const fast = jest.spyOn(api.app.get(LeaderboardFastPath), 'handle');
+    try {
+      const q = '/api/v1/leaderboard?window=1d&limit=3';
+      await raw(q);
+      await raw(q);
+      expect(fast).toHaveLastReturnedWith(true);
+      const cleared = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest(`${api.url}/api/v1/admin/cache/clear`, { method: 'POST', headers: { 'x-api-key': 'k' } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode!));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(cleared).toBe(200);
+      // The clear reaches this process over Redis pub/sub: the page is built again, then held again.
+      await waitFor(async () => {
+        await raw(q);
+        return fast.mock.results[fast.mock.results.length - 1].value === false;
+      });
+      await raw(q);
+      expect(fast).toHaveLastReturnedWith(true);
+    } finally {
+      fast.mockRestore();
+    }
   });
 
   it('keeps serving held pages while PostgreSQL is down, and the next generation once it is back', async () => {
