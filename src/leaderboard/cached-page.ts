@@ -134,7 +134,7 @@ export function cacheControlFor(computedAt: Date | null, intervalSeconds: number
  * Sends `page` in the coding the request accepts (or 304 when its If-None-Match holds the ETag),
  * with ETag, Cache-Control (from the leaderboard interval) and `Vary: Accept-Encoding`, plus the
  * headers already decided: those set on `res` (Express: CORS, security, rate limit), or `preset`
- * (the fast path: the same, recorded), then written in one writeHead. Plain node:http, so the fast
+ * (the fast path: the same, recorded; its `flat` list is extended in place), then written in one writeHead. Plain node:http, so the fast
  * path and the controller answer alike. A variant not compressed yet is built first (once per
  * page and coding).
  */
@@ -154,7 +154,7 @@ export function sendPage(
 
 function write(req: IncomingMessage, res: ServerResponse, v: Variant, cacheControl: string, preset?: RecordedHeaders): void {
   const vary = preset ? preset.vary : res.getHeader('Vary');
-  const headers = preset ? preset.flat.slice() : [];
+  const headers = preset ? preset.flat : [];
   headers.push('Vary', vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding', 'ETag', v.etag, 'Cache-Control', cacheControl);
   const notModified = etagMatches(req.headers['if-none-match'], v.etag);
   if (!notModified) {

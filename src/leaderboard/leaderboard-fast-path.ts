@@ -6,9 +6,12 @@ import { RestThrottle } from '../throttle/rest-throttle.service';
 import { CachedPage, sendPage } from './cached-page';
 import { LeaderboardApiMetrics } from './leaderboard-api.metrics';
 import { parseLeaderboardQuery } from './leaderboard-fast-query';
+import { LeaderboardPageStore } from './leaderboard-page-store';
 import { LeaderboardQueryService } from './leaderboard-query.service';
 
 const PATHS = new Set(['/api/v1/leaderboard', '/leaderboard']);
+/** Query strings remembered with their page key (or null: not the fast path's), oldest out first. */
+const QUERY_MEMO = 1000;
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -28,6 +31,7 @@ type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 export class LeaderboardFastPath {
   private readonly logger = new Logger(LeaderboardFastPath.name);
   private headers = new HeaderMemo([]);
+  private readonly queries = new Map<string, string | null>();
 
   constructor(
     private readonly pages: LeaderboardQueryService,
@@ -61,8 +65,8 @@ export class LeaderboardFastPath {
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     if (!PATHS.has(path)) return false;
-    const params = parseLeaderboardQuery(q < 0 ? '' : url.slice(q + 1));
-    const page = params && this.pages.held(params);
+    const key = this.pageKey(q < 0 ? '' : url.slice(q + 1));
+    const page = key !== null && this.pages.held(key);
     const preset = page && this.headers.get(req, path);
     if (!page || !preset) return false;
     const limit = this.throttle.check(req);
@@ -73,6 +77,18 @@ export class LeaderboardFastPath {
       (err: unknown) => this.fail(res, err),
     );
     return true;
+  }
+
+  /** The page key of a query string, or null when the strict parser leaves it to Nest. */
+  private pageKey(query: string): string | null {
+    let key = this.queries.get(query);
+    if (key === undefined) {
+      const params = parseLeaderboardQuery(query);
+      key = params && LeaderboardPageStore.key(params);
+      if (this.queries.size >= QUERY_MEMO) this.queries.delete(this.queries.keys().next().value!);
+      this.queries.set(query, key);
+    }
+    return key;
   }
 
   private send(req: IncomingMessage, res: ServerResponse, page: CachedPage, flat: string[], vary: string | undefined): true {

@@ -34,11 +34,14 @@ export class LeaderboardQueryService {
     private readonly metrics: LeaderboardApiMetrics,
   ) {}
 
-  /** The page if this process holds it for the current generation (no I/O, no waiting), else null. */
-  held(params: LeaderboardParams): CachedPage | null {
+  /**
+   * The page if this process holds it for the current generation (no I/O, no waiting), else null.
+   * @param key LeaderboardPageStore.key of the parameters
+   */
+  held(key: string): CachedPage | null {
     this.dropIfCleared();
     const generation = this.generations.peek();
-    return generation && this.local.get(generation.id, LeaderboardPageStore.key(params));
+    return generation && this.local.get(generation.id, key);
   }
 
   async page(params: LeaderboardParams): Promise<CachedPage> {

@@ -10,7 +10,7 @@ const SYNC_TIMEOUT_MS = 500;
 /** After a failed batch, decide locally (no waiting on Redis) this long before trying again. */
 const RETRY_MS = 1000;
 /** After a batch of more than one hit (load), the next one waits this long, to carry more. */
-const BATCH_GAP_MS = 10;
+const BATCH_GAP_MS = 25;
 /** Idle windows are swept when the map grows past this (one entry per client IP and throttler). */
 const SWEEP_AT = 10_000;
 
@@ -53,7 +53,7 @@ interface Entry {
 /**
  * The public REST limiter's counts, shared by the api replicas through Redis without a round trip
  * per request: each process counts hits locally and sends them in batches (one batch in flight;
- * the next one as soon as it is answered, or 10 ms later when the last carried more than one hit,
+ * the next one as soon as it is answered, or 25 ms later when the last carried more than one hit,
  * so at a trickle every hit is sent at once and under load one round trip carries many). A request
  * is decided on Redis's last total (every replica's hits) plus this process's since while the
  * client is far from its limit; a client new to this process, not seen for a second, or near its
