@@ -56,9 +56,10 @@ interface Entry {
  * the next one as soon as it is answered, or 25 ms later when the last carried more than one hit,
  * so at a trickle every hit is sent at once and under load one round trip carries many). A request
  * is decided on Redis's last total (every replica's hits) plus this process's since while the
- * client is far from its limit; a client new to this process, not seen for a second, or near its
- * limit waits for Redis first. So the limit holds across replicas, and while far from it the
- * counts lag by what the other replicas admit during one batch gap plus round trip. Redis down or slow: decided on the local counts (each replica enforces
+ * client has used less than half its limit; a client new to this process, not seen for a second,
+ * or past half its limit waits for Redis first (and is placed in the count as Redis would place a
+ * single increment). So two replicas never admit more than the limit together, and more replicas
+ * at most what they admit alone before their next batch (see ThrottleWindow.decidable). Redis down or slow: decided on the local counts (each replica enforces
  * the limit alone), retried every second.
  */
 export class BatchedThrottlerStorage implements ThrottlerStorage {
@@ -78,10 +79,11 @@ export class BatchedThrottlerStorage implements ThrottlerStorage {
     const entry = this.entry(key, ttl, limit, blockDuration, name, now);
     const wait = !entry.window.decidable(now, STALE_MS) && now >= this.retryAt;
     const local = entry.window.hit(now);
+    const seq = entry.window.counted;
     const sent = this.flushSoon();
     if (!wait) return local;
     await sent;
-    return entry.window.record(Date.now());
+    return entry.window.verdictFor(seq, Date.now());
   }
 
   /**

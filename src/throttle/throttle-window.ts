@@ -27,6 +27,7 @@ export class ThrottleWindow {
   private blockedUntil = 0;
   /** When Redis last answered for this key (0: never). */
   syncedAt = 0;
+  private seq = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -39,13 +40,33 @@ export class ThrottleWindow {
 
   /**
    * Whether this process may decide the next hit alone: Redis answered within `staleMs`, and the
-   * client is blocked or far from the limit (more than a tenth of it, at least 10, left). Near
-   * the limit every hit waits for Redis, so the limit itself holds across replicas.
+   * client is blocked or has used less than half its limit (as far as this process knows, and
+   * with at least 10 left). Past that every hit waits for Redis. With two replicas deciding alone,
+   * each below half, their true total stays below the limit; with more, a simultaneous flood on
+   * all of them can pass it by what they admit before their next batch.
    */
   decidable(now: number, staleMs: number): boolean {
     if (this.blockedUntil > now) return true;
     if (now - this.syncedAt > staleMs || now >= this.expiresAt) return false;
-    return this.limit - this.total > Math.max(10, Math.ceil(this.limit / 10));
+    return this.limit - this.total > Math.max(10, Math.ceil(this.limit / 2));
+  }
+
+  /** Hits counted in this process so far (a sequence number: see verdictFor). */
+  get counted(): number {
+    return this.seq;
+  }
+
+  /**
+   * The verdict for the hit counted as `seq` after the batch holding it was answered: Redis's
+   * total counts the hits of the whole batch, so the hit is blocked only if its own place in the
+   * count is past the limit (or a block was there before this window's count).
+   */
+  verdictFor(seq: number, now: number): ThrottleRecord {
+    const r = this.record(now);
+    if (!r.isBlocked) return r;
+    const place = this.total - (this.seq - seq);
+    if (this.total > this.limit && place <= this.limit) return { ...r, totalHits: place, isBlocked: false, timeToBlockExpire: 0 };
+    return r;
   }
 
   hit(now: number): ThrottleRecord {
@@ -53,6 +74,7 @@ export class ThrottleWindow {
     else if (now >= this.expiresAt) this.restart(now);
     this.total++;
     this.unsent++;
+    this.seq++;
     if (this.blockedUntil === 0 && this.total > this.limit) this.blockedUntil = now + this.blockMs;
     return this.record(now);
   }
