@@ -3,6 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { readFileSync } from 'fs';
+import cors from 'cors';
 import helmet from 'helmet';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { join } from 'path';
@@ -11,6 +12,7 @@ import { createValidationPipe } from './common/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { runMigrationsWithLock } from './database/migration-runner';
 import { RedisIoAdapter } from './gateway/redis-io.adapter';
+import { LeaderboardFastPath } from './leaderboard/leaderboard-fast-path';
 import { AppModule } from './roles/app.module';
 
 export function packageVersion(): string {
@@ -54,8 +56,11 @@ export async function createApp(config: AppConfig, opts: { logs?: boolean } = {}
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(createValidationPipe());
   if (config.hasRole('api')) {
-    app.enableCors({ origin: config.corsOrigins === '*' ? true : config.corsOrigins });
-    app.use(helmet({ contentSecurityPolicy: false }));
+    // The header middleware, each one instance: Express runs it, and the leaderboard's fast path
+    // (ahead of Express, for pages it holds) runs the very same.
+    const headers = [cors({ origin: config.corsOrigins === '*' ? true : config.corsOrigins }), helmet({ contentSecurityPolicy: false })];
+    for (const h of headers) app.use(h);
+    app.get(LeaderboardFastPath).install(app.getHttpServer(), headers);
     // Client IPs (rate limiting) from X-Forwarded-For only across the configured proxies.
     app.set('trust proxy', config.trustProxyHops);
     app.useWebSocketAdapter(await new RedisIoAdapter(app, config).connectRedis());

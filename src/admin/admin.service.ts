@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { DomainError } from '../common/domain-error';
 import { PLAIN_WS_PATH } from '../gateway/plain-ws.gateway';
 import { UPDATES_NAMESPACE } from '../gateway/updates.gateway';
+import { encodeCacheCleared } from '../leaderboard/leaderboard-cache.service';
 import { RedisKeys } from '../redis/redis-keys';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { TradersService } from '../traders/traders.service';
@@ -55,7 +56,7 @@ export class AdminService {
     return { queued: true, requested_at: new Date(now).toISOString(), watch: 'leaderboard_updated' };
   }
 
-  /** Removes every leaderboard cache entry (SCAN + UNLINK: never blocks Redis). */
+  /** Removes every leaderboard cache entry (SCAN + UNLINK: never blocks Redis), and the api processes' held pages. */
   async clearCache(): Promise<CacheClearedDto> {
     let cleared = 0;
     for (const pattern of CACHE_PATTERNS) {
@@ -66,6 +67,8 @@ export class AdminService {
         if (keys.length > 0) cleared += await this.redis.unlink(...keys);
       } while (cursor !== '0');
     }
+    // Every api replica drops the pages it holds in memory too.
+    await this.redis.publish(RedisKeys.leaderboardCacheClearedChannel, encodeCacheCleared(Date.now()));
     this.logger.log({ msg: 'admin cleared the leaderboard cache', cleared });
     return { cleared };
   }

@@ -3,6 +3,11 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { RedisKeys } from '../redis/redis-keys';
 
+/** The limiter's key of a client (its normalised IP) for one throttler: one count over every public route. */
+export function throttleKey(name: string, tracker: string): string {
+  return `${RedisKeys.throttlePrefix}:${name}:${tracker}`;
+}
+
 /** Probes and scrapes are never limited: a throttled liveness probe would restart a healthy pod. */
 const EXEMPT_PREFIXES = ['/health', '/metrics', '/docs'];
 
@@ -19,6 +24,6 @@ export class ApiThrottlerGuard extends ThrottlerGuard {
   }
 
   protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
-    return `${RedisKeys.throttlePrefix}:${name}:${tracker}`;
+    return throttleKey(name, tracker);
   }
 }
