@@ -2,6 +2,7 @@ import { buildCoinSpecs, formatPx, formatSz, roundPx, type CoinSpec } from './co
 import { accountValueOf } from './account';
 import { toMicro } from './format';
 import { applyDelta, type FillDir } from './position-math';
+import { ExchangeState } from './exchange-state';
 import { createPopulation, newTraderState } from './population';
 import { Rng } from './rng';
 import {
@@ -66,6 +67,8 @@ export class Market {
   lastTid: number;
   lastOid: number;
   totalTrades = 0;
+  /** Signed-action state of /exchange: agents, nonces, orders (reset with the market). */
+  readonly exchange = new ExchangeState();
   /** Called with every batch of public trades of one coin (the WebSocket hub listens here). */
   onTrades: ((coin: number, trades: readonly TradeRecord[]) => void) | undefined;
 
