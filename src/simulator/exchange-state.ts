@@ -75,8 +75,9 @@ export class ExchangeState {
     this.agents.set(address, { address, master, name, validUntil });
   }
 
-  namedAgents(master: string): AgentRecord[] {
-    return [...this.agents.values()].filter((a) => a.master === master && a.name !== '');
+  /** The master's named agents still valid at `now` (expired ones are pruned, as on the exchange). */
+  namedAgents(master: string, now: number): AgentRecord[] {
+    return [...this.agents.values()].filter((a) => a.master === master && a.name !== '' && a.validUntil > now);
   }
 
   /**

@@ -94,7 +94,7 @@ const HANDLERS: Readonly<Record<string, (m: Market, b: Body) => Answer>> = {
     return { data: master ? { role: 'agent', data: { user: master } } : userRoleView(m.trader(user)) };
   },
   extraAgents: (m, b) => ({
-    data: m.exchange.namedAgents(address(b)).map((a) => ({ name: a.name, address: a.address, validUntil: a.validUntil })),
+    data: m.exchange.namedAgents(address(b), m.now()).map((a) => ({ name: a.name, address: a.address, validUntil: a.validUntil })),
   }),
   userRateLimit: (m, b) => {
     const user = address(b);

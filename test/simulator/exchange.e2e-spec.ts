@@ -201,6 +201,37 @@ describe('simulator /exchange with the SDK ExchangeClient', () => {
     expect(sim.control.stats().exchange.injectedFailures).toBe(3);
   });
 
+  it('an agent past its valid_until is unknown again', async () => {
+    const shortKey = generatePrivateKey();
+    const short = privateKeyToAccount(shortKey).address.toLowerCase() as Hex;
+    const owner = new ExchangeClient({ transport, wallet: privateKeyToAccount(masterKey) });
+    const validUntil = Date.now() + 300;
+    await owner.approveAgent({ agentAddress: short, agentName: `brief valid_until ${validUntil}` });
+    const agents = await info.extraAgents({ user: master });
+    expect(agents.find((a) => a.address === short)).toEqual({ name: 'brief', address: short, validUntil });
+    await waitFor(() => Date.now() > validUntil, 5000, 'valid_until to pass');
+    expect(await info.userRole({ user: short })).toEqual({ role: 'missing' });
+    const late = new ExchangeClient({ transport, wallet: privateKeyToAccount(shortKey) });
+    expect(await answer(late.updateLeverage({ asset: 1, isCross: true, leverage: 3 }))).toEqual({ status: 'err', response: `User or API Wallet ${short} does not exist.` });
+  });
+
+  it('a batch counts 1 + floor(n / 40) weight for the IP and n requests for the address; a used-up allowance refuses', async () => {
+    const mid = Number((await info.allMids()).ETH);
+    const used0 = (await info.userRateLimit({ user: master })).nRequestsUsed;
+    const w0 = sim.control.stats().weight.totalConsumed;
+    const orders = Array.from({ length: 41 }, () => ioc(1, true, String(Math.round(mid * 0.5)), '0.1')); // far below: refused
+    await answer(asAgent().order({ orders, grouping: 'na' }));
+    expect(sim.control.stats().weight.totalConsumed - w0).toBe(2);
+    const limit = await info.userRateLimit({ user: master });
+    expect(limit.nRequestsUsed).toBe(used0 + 41);
+    sim.control.setRequestsUsed({ user: master, used: limit.nRequestsCap });
+    await asAgent().updateLeverage({ asset: 1, isCross: true, leverage: 3 }); // one per 10 s still goes through
+    const r = await answer(asAgent().updateLeverage({ asset: 1, isCross: true, leverage: 3 }));
+    expect(r.status).toBe('err');
+    expect(r.response).toMatch(/^Too many cumulative requests sent \(\d+ > \d+\) for cumulative volume traded \$[\d.]+\.$/);
+    sim.control.setRequestsUsed({ user: master, used: 0 });
+  });
+
   it('counts exchange weight per request and refuses unparseable bodies with 422', async () => {
     const res = await fetch(`${sim.httpUrl}/exchange`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"action":{"type":"order"}}' });
     expect(res.status).toBe(422);
