@@ -1,4 +1,4 @@
-import { roundPx, type CoinSpec } from './coins';
+import { formatPx, roundPx, type CoinSpec } from './coins';
 import type { FlowGenerator } from './flow-generator';
 import { parseScaled } from './format';
 import type { ExchangeService } from './exchange-handler';
@@ -219,6 +219,15 @@ export class SimulatorControlImpl implements SimulatorControl {
     return (u === undefined ? all : all.filter((o) => o.user === u)).map((o) => ({ ...o }));
   }
 
+  setMid(p: { coin: string; px: DecimalInput }): string {
+    const m = this.core.market();
+    const spec = coinOf(m, p.coin);
+    const px = finite(p.px, 'px', Number.MIN_VALUE);
+    m.nudgeMid(spec.index, px / m.mids[spec.index] - 1);
+    this.core.exchange.matchResting();
+    return formatPx(spec, m.markInts[spec.index]);
+  }
+
   setRequestsUsed(p: { user: string; used: number }): void {
     this.core.market().exchange.setRequestsUsed(address(p.user, 'user'), Math.floor(finite(p.used, 'used', 0)));
   }
@@ -346,6 +355,7 @@ export const CONTROL_ROUTES: Readonly<Record<string, (ctl: SimulatorControl, b: 
     return { ok: true };
   },
   'exchange-orders': (ctl, b) => ctl.exchangeOrders(b.user === undefined ? undefined : String(b.user)),
+  'set-mid': (ctl, b) => ({ mark: ctl.setMid(b as unknown as { coin: string; px: DecimalInput }) }),
   'set-requests-used': (ctl, b) => {
     ctl.setRequestsUsed(b as unknown as { user: string; used: number });
     return { ok: true };

@@ -74,6 +74,11 @@ export class ExchangeService {
     return new OrderEngine(this.market(), this.depth);
   }
 
+  /** Fill the resting orders the book now crosses (after the mark moved). */
+  matchResting(): number {
+    return this.market().exchange.open.size === 0 ? 0 : this.engine().matchResting();
+  }
+
   setDepth(coin: number | undefined, sz: number | undefined, count: number | undefined): void {
     this.depth.limit = sz === undefined ? undefined : { coin, sz, remaining: count ?? Infinity };
   }
@@ -197,8 +202,7 @@ export class ExchangeService {
     const spec = m.coins[o.a];
     const filled = 'filled' in status ? status.filled : undefined;
     const resting = 'resting' in status ? status.resting : undefined;
-    if (o.c && m.exchange.received.some((r) => r.user === account.address && r.cloid === o.c)) m.exchange.duplicateCloids++;
-    m.exchange.received.push({
+    m.exchange.logReceived({
       receivedAt: now,
       user: account.address,
       signer,

@@ -175,9 +175,42 @@ export class OrderEngine {
     if (!order || order.user !== user.address || order.coin !== asset || order.status !== 'open') {
       return { error: `Order was never placed, already canceled, or filled. asset=${asset}` };
     }
-    order.status = 'canceled';
-    order.statusTimestamp = this.market.now();
+    this.market.exchange.close(order, 'canceled', this.market.now());
     return 'success';
+  }
+
+  /**
+   * Fill resting orders the synthetic book now crosses (the mark moved through them): each fills
+   * whole at its limit price as the maker, HLP taking. A reduce-only order is cut to the position,
+   * or canceled (`reduceOnlyCanceled`) when there is none left to reduce. Returns orders filled.
+   */
+  matchResting(): number {
+    const m = this.market;
+    let filled = 0;
+    for (const o of [...m.exchange.open]) {
+      const spec = m.coins[o.coin];
+      const top = bookTop(spec, m.markInts[o.coin]);
+      if (o.isBuy ? o.pxInt < top.ask : o.pxInt > top.bid) continue;
+      const user = m.trader(o.user)!;
+      let units = o.remainingUnits;
+      if (o.reduceOnly) {
+        const szi = user.positions[o.coin]?.szi ?? 0;
+        units = Math.sign(szi) === (o.isBuy ? -1 : 1) ? Math.min(units, Math.abs(szi)) : 0;
+        if (units === 0) {
+          m.exchange.close(o, 'reduceOnlyCanceled', m.now());
+          continue;
+        }
+      }
+      const taker = m.hlp !== user ? m.hlp : m.liquidityProviders.find((lp) => lp !== user)!;
+      if (o.cloid) m.exchange.cloidByOid.set(o.oid, o.cloid);
+      const trade = m.executeTrade(o.coin, o.isBuy ? user : taker, o.isBuy ? taker : user, units, o.pxInt,
+        o.isBuy ? 'A' : 'B', m.newHashId(), m.now(), undefined, undefined, o.oid);
+      m.publish(o.coin, [trade]);
+      o.remainingUnits = 0;
+      m.exchange.close(o, 'filled', m.now());
+      filled++;
+    }
+    return filled;
   }
 }
 

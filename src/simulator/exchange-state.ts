@@ -59,6 +59,7 @@ export class ExchangeState {
   /** Taker oid → cloid, so userFills can show the cloid. */
   readonly cloidByOid = new Map<number, string>();
   readonly received: ReceivedOrder[] = [];
+  private readonly receivedCloids = new Set<string>();
   duplicateCloids = 0;
 
   /** The master an agent acts for, if it is approved and not expired. */
@@ -122,6 +123,7 @@ export class ExchangeState {
 
   addOrder(o: OrderRecord): void {
     this.orders.set(o.oid, o);
+    if (o.status === 'open') this.open.add(o);
     if (o.cloid) {
       let byCloid = this.cloids.get(o.user);
       if (!byCloid) this.cloids.set(o.user, (byCloid = new Map()));
@@ -129,9 +131,21 @@ export class ExchangeState {
     }
   }
 
-  /** Whether `user` has sent an order with this cloid before (counted as a duplicate). */
-  seenCloid(user: string, cloid: string): boolean {
-    return this.cloids.get(user)?.has(cloid) ?? false;
+  /** Log an order as received; a cloid the same account sent before counts as a duplicate. */
+  logReceived(o: ReceivedOrder): void {
+    if (o.cloid !== null) {
+      const key = `${o.user}:${o.cloid}`;
+      if (this.receivedCloids.has(key)) this.duplicateCloids++;
+      else this.receivedCloids.add(key);
+    }
+    this.received.push(o);
+  }
+
+  /** A resting order leaves the book with `status`. */
+  close(o: OrderRecord, status: string, now: number): void {
+    o.status = status;
+    o.statusTimestamp = now;
+    this.open.delete(o);
   }
 
   orderByCloid(user: string, cloid: string): OrderRecord | undefined {
@@ -139,7 +153,6 @@ export class ExchangeState {
     return oid === undefined ? undefined : this.orders.get(oid);
   }
 
-  openOrders(user: string): OrderRecord[] {
-    return [...this.orders.values()].filter((o) => o.user === user && o.status === 'open');
-  }
+  /** Orders resting on the book (status `open`). */
+  readonly open = new Set<OrderRecord>();
 }

@@ -250,13 +250,14 @@ export class Market {
     time: number,
     liquidation?: LiquidationRecord,
     takerOid?: number,
+    makerOid?: number,
   ): TradeRecord {
     if (buyer === seller) throw new Error('buyer and seller must differ');
     if (!(szUnits > 0) || !Number.isInteger(szUnits)) throw new Error('size must be a positive whole number of units');
     const tid = ++this.lastTid;
     const buyerTakes = takerSide === 'B';
-    const buyerOid = buyerTakes && takerOid !== undefined ? takerOid : ++this.lastOid;
-    const sellerOid = !buyerTakes && takerOid !== undefined ? takerOid : ++this.lastOid;
+    const buyerOid = (buyerTakes ? takerOid : makerOid) ?? ++this.lastOid;
+    const sellerOid = (buyerTakes ? makerOid : takerOid) ?? ++this.lastOid;
     this.applyFill(buyer, c, szUnits, pxInt, time, hashId, tid, buyerOid, buyerTakes,
       buyerTakes ? TAKER_FEE_RATE : MAKER_FEE_RATE, liquidation, undefined, true);
     this.applyFill(seller, c, -szUnits, pxInt, time, hashId, tid, sellerOid, !buyerTakes,

@@ -122,6 +122,7 @@ class Simulator implements SimulatorCore {
     if (this.pump.rate <= 0) return 0;
     const { market, generator, walk } = this.current;
     market.stepMids(walk, dtMs, this.settings.volatility);
+    this.exchange.matchResting();
     return due > 0 ? generator.generate(due) : 0;
   }
 

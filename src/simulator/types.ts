@@ -281,6 +281,8 @@ export interface SimulatorControl {
   setExchangeDepth(params: ExchangeDepthParams): void;
   /** Every order received at /exchange, oldest first (optionally one account's). */
   exchangeOrders(user?: string): ExchangeOrderReceived[];
+  /** Move a coin's mid (and mark) to `px`; resting /exchange orders the book now crosses fill. Returns the new mark. */
+  setMid(params: { coin: string; px: DecimalInput }): string;
   /** Set how much of an address's request allowance is used (to test running out). */
   setRequestsUsed(params: { user: string; used: number }): void;
   applyFunding(): number;

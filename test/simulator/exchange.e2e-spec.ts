@@ -155,10 +155,25 @@ describe('simulator /exchange with the SDK ExchangeClient', () => {
     expect(alo.error).toMatch(/^Post only order would have immediately matched, bbo was [\d.]+@[\d.]+\. asset=1$/);
   });
 
+  it('a resting Gtc fills as the maker when the mark moves through it', async () => {
+    const mid = Number((await info.allMids()).BTC);
+    const c = cloid(5);
+    const px = String(Math.round(mid * 0.98));
+    const r = await asAgent().order({ orders: [{ a: 0, b: true, p: px, s: '0.001', r: false, t: { limit: { tif: 'Gtc' } }, c }], grouping: 'na' });
+    const oid = statuses(r)[0].resting.oid;
+    sim.control.setMid({ coin: 'BTC', px: mid * 0.97 });
+    expect(await info.orderStatus({ user: master, oid })).toMatchObject({ order: { status: 'filled', order: { cloid: c } } });
+    const fill = (await info.userFills({ user: master })).find((f) => f.oid === oid);
+    expect(fill).toMatchObject({ coin: 'BTC', sz: '0.001', side: 'B', crossed: false, cloid: c });
+    expect(Number(fill!.px)).toBe(Number(px)); // the maker gets its limit
+    expect(sim.control.position(master, 'BTC')?.szi).toBe('0.001');
+    sim.control.setMid({ coin: 'BTC', px: mid });
+  });
+
   it('updateLeverage: within the max is ok and shows in clearinghouseState; above it is refused', async () => {
     expect(await asAgent().updateLeverage({ asset: 1, isCross: true, leverage: 3 })).toEqual({ status: 'ok', response: { type: 'default' } });
     const state = await info.clearinghouseState({ user: master });
-    expect(state.assetPositions[0].position.leverage).toEqual({ type: 'cross', value: 3 });
+    expect(state.assetPositions.find((p) => p.position.coin === 'ETH')!.position.leverage).toEqual({ type: 'cross', value: 3 });
     const r = await answer(asAgent().updateLeverage({ asset: 1, isCross: true, leverage: 51 }));
     expect(r).toEqual({ status: 'err', response: 'Invalid leverage value' });
   });
