@@ -1,4 +1,5 @@
-import { ExchangeClient, HttpTransport, InfoClient } from '@nktkas/hyperliquid';
+import { ExchangeClient, HttpTransport, InfoClient, WebSocketTransport } from '@nktkas/hyperliquid';
+import WebSocket from 'ws';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import * as v from 'valibot';
 import { HLP_ADDRESS, startSimulator, type SimulatorHandle } from '../../src/simulator';
@@ -245,6 +246,22 @@ describe('simulator /exchange with the SDK ExchangeClient', () => {
     expect(r.status).toBe('err');
     expect(r.response).toMatch(/^Too many cumulative requests sent \(\d+ > \d+\) for cumulative volume traded \$[\d.]+\.$/);
     sim.control.setRequestsUsed({ user: master, used: 0 });
+  });
+
+  it('takes actions over the WebSocket post channel too (the SDK WebSocketTransport)', async () => {
+    const wsTransport = new WebSocketTransport({ url: sim.wsUrl, reconnect: { WebSocket: WebSocket as unknown as typeof globalThis.WebSocket, maxRetries: 0 } });
+    try {
+      const overWs = new ExchangeClient({ transport: wsTransport, wallet: privateKeyToAccount(agentKey) });
+      const mid = Number((await info.allMids()).ETH);
+      const c = cloid(6);
+      const r = await overWs.order({ orders: [ioc(1, false, String(Math.round(mid * 0.99)), '0.1', c)], grouping: 'na' });
+      expect(statuses(r)[0].filled).toMatchObject({ totalSz: '0.1', cloid: c });
+      expect(v.is(ExchangeSchemas.order, r)).toBe(true);
+      const refused = await answer(overWs.updateLeverage({ asset: 1, isCross: true, leverage: 99 }));
+      expect(refused).toEqual({ status: 'err', response: 'Invalid leverage value' });
+    } finally {
+      await wsTransport.close();
+    }
   });
 
   it('counts exchange weight per request and refuses unparseable bodies with 422', async () => {
