@@ -146,6 +146,7 @@ export class ExchangeService {
       return refused(isUserSigned ? `Must deposit before performing actions. User: ${signer}` : `User or API Wallet ${signer} does not exist.`);
     }
     if (env.vaultAddress) return refused(`Vault not registered: ${env.vaultAddress}`);
+    if (env.expiresAfter !== undefined && now > env.expiresAfter) return refused(`Action expired: expiresAfter ${env.expiresAfter} is before ${now}`);
     if (isUserSigned && env.action.nonce !== env.nonce) return refused('Invalid nonce: the action nonce differs from the request nonce');
     const nonceError = m.exchange.useNonce(signer, env.nonce, now);
     if (nonceError) return refused(nonceError);

@@ -171,6 +171,18 @@ describe('simulator /exchange with the SDK ExchangeClient', () => {
     sim.control.setMid({ coin: 'BTC', px: mid });
   });
 
+  it('cancel by oid; an expired action (expiresAfter) is refused', async () => {
+    const mid = Number((await info.allMids()).ETH);
+    const r = await asAgent().order({ orders: [{ a: 1, b: false, p: String(Math.round(mid * 1.05)), s: '0.1', r: false, t: { limit: { tif: 'Gtc' } } }], grouping: 'na' });
+    const oid = statuses(r)[0].resting.oid;
+    expect(await asAgent().cancel({ cancels: [{ a: 1, o: oid }] })).toEqual({ status: 'ok', response: { type: 'cancel', data: { statuses: ['success'] } } });
+    expect(await info.orderStatus({ user: master, oid })).toMatchObject({ order: { status: 'canceled', order: { cloid: null } } });
+    const expired = new ExchangeClient({ transport, wallet: privateKeyToAccount(agentKey), defaultExpiresAfter: Date.now() - 1000 });
+    const e = await answer(expired.updateLeverage({ asset: 1, isCross: true, leverage: 3 }));
+    expect(e.status).toBe('err');
+    expect(e.response).toMatch(/^Action expired/);
+  });
+
   it('updateLeverage: within the max is ok and shows in clearinghouseState; above it is refused', async () => {
     expect(await asAgent().updateLeverage({ asset: 1, isCross: true, leverage: 3 })).toEqual({ status: 'ok', response: { type: 'default' } });
     const state = await info.clearinghouseState({ user: master });
