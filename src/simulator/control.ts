@@ -1,6 +1,7 @@
 import { formatPx, roundPx, type CoinSpec } from './coins';
 import type { FlowGenerator } from './flow-generator';
-import { parseScaled } from './format';
+import { accountValueOf } from './account';
+import { formatUsd, parseScaled } from './format';
 import type { ExchangeService } from './exchange-handler';
 import type { InfoService } from './info-handler';
 import type { Market } from './market';
@@ -228,6 +229,16 @@ export class SimulatorControlImpl implements SimulatorControl {
     return formatPx(spec, m.markInts[spec.index]);
   }
 
+  setBalance(p: { user: string; usd: DecimalInput }): string {
+    const m = this.core.market();
+    const t = m.ensureTrader(address(p.user, 'user'));
+    const cashMicro = Math.round(finite(p.usd, 'usd', 0) * 1e6);
+    t.netDeposit += (cashMicro - t.cashMicro) / 1e6;
+    t.cashMicro = cashMicro;
+    t.dirty = true;
+    return formatUsd(accountValueOf(t, m.coins, m.marks));
+  }
+
   setRequestsUsed(p: { user: string; used: number }): void {
     this.core.market().exchange.setRequestsUsed(address(p.user, 'user'), Math.floor(finite(p.used, 'used', 0)));
   }
@@ -356,6 +367,7 @@ export const CONTROL_ROUTES: Readonly<Record<string, (ctl: SimulatorControl, b: 
   },
   'exchange-orders': (ctl, b) => ctl.exchangeOrders(b.user === undefined ? undefined : String(b.user)),
   'set-mid': (ctl, b) => ({ mark: ctl.setMid(b as unknown as { coin: string; px: DecimalInput }) }),
+  'set-balance': (ctl, b) => ({ accountValue: ctl.setBalance(b as unknown as { user: string; usd: DecimalInput }) }),
   'set-requests-used': (ctl, b) => {
     ctl.setRequestsUsed(b as unknown as { user: string; used: number });
     return { ok: true };

@@ -283,6 +283,8 @@ export interface SimulatorControl {
   exchangeOrders(user?: string): ExchangeOrderReceived[];
   /** Move a coin's mid (and mark) to `px`; resting /exchange orders the book now crosses fill. Returns the new mark. */
   setMid(params: { coin: string; px: DecimalInput }): string;
+  /** Deposit or withdraw so the account holds `usd` in cash (creates it if new); returns its account value. */
+  setBalance(params: { user: string; usd: DecimalInput }): string;
   /** Set how much of an address's request allowance is used (to test running out). */
   setRequestsUsed(params: { user: string; used: number }): void;
   applyFunding(): number;

@@ -138,6 +138,13 @@ describe('simulator /exchange with the SDK ExchangeClient', () => {
     expect(noMatch).toEqual({ error: 'Order could not immediately match against any resting orders. asset=1' });
     const [margin] = statuses(await answer(asAgent().order({ orders: [ioc(1, true, String(Math.round(mid * 1.01)), '100')], grouping: 'na' })));
     expect(margin).toEqual({ error: 'Insufficient margin to place order. asset=1' });
+    // with more money the same order goes through (then back to the old balance)
+    const cash = (await info.clearinghouseState({ user: master })).marginSummary.accountValue;
+    expect(Number(sim.control.setBalance({ user: master, usd: 10_000_000 }))).toBeGreaterThan(9_000_000);
+    const [ok] = statuses(await answer(asAgent().order({ orders: [ioc(1, true, String(Math.round(mid * 1.01)), '100')], grouping: 'na' })));
+    expect(ok.filled.totalSz).toBe('100.0');
+    await asAgent().order({ orders: [ioc(1, false, String(Math.round(mid * 0.99)), '100', undefined, true)], grouping: 'na' });
+    sim.control.setBalance({ user: master, usd: Number(cash) });
   });
 
   it('Gtc rests, cancelByCloid cancels it; Alo that would cross is refused', async () => {
