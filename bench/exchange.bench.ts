@@ -8,6 +8,7 @@
  * parallel, alternating buy / sell), through the SDK's ExchangeClient over HTTP. Prints the
  * send → answer latency and the simulator's order throughput and CPU.
  */
+import { randomBytes } from 'node:crypto';
 import { ExchangeClient, HttpTransport } from '@nktkas/hyperliquid';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { CpuMeter, startSimulator } from './support/processes';
@@ -43,6 +44,9 @@ async function main(): Promise<void> {
     );
     const latencies: number[] = [];
     let errors = 0;
+    const sentAt = new Map<string, number>();
+    const answeredAt = new Map<string, number>();
+    const errorTexts = new Set<string>();
     const cpu = new CpuMeter(sim.pid);
     const started = Date.now();
     const clientCpu0 = process.cpuUsage();
@@ -52,10 +56,14 @@ async function main(): Promise<void> {
           const isBuy = i % 2 === 0;
           const p = String(Math.round(eth * (isBuy ? 1.02 : 0.98)));
           const t0 = performance.now();
+          const c = `0x${randomBytes(16).toString('hex')}` as const;
+          sentAt.set(c, Date.now());
           try {
-            await x.order({ orders: [{ a: 1, b: isBuy, p, s: '0.01', r: false, t: { limit: { tif: 'Ioc' } } }], grouping: 'na' });
-          } catch {
+            await x.order({ orders: [{ a: 1, b: isBuy, p, s: '0.01', r: false, t: { limit: { tif: 'Ioc' } }, c }], grouping: 'na' });
+            answeredAt.set(c, Date.now());
+          } catch (e) {
             errors++;
+            errorTexts.add(e instanceof Error ? e.message.slice(0, 160) : String(e));
           }
           latencies.push(performance.now() - t0);
         }
@@ -67,6 +75,20 @@ async function main(): Promise<void> {
     const clientCpuPercent = ((clientCpu.user + clientCpu.system) / 1e4) / seconds;
     latencies.sort((a, b) => a - b);
     const stats = (await sim.stats()) as unknown as { exchange: { byAction: Record<string, number> } };
+    const received = await sim.control<Array<{ cloid: string | null; receivedAt: number }>>('exchange-orders', {});
+    const toArrival: number[] = [];
+    const toAnswer: number[] = [];
+    for (const r of received) {
+      const sent = r.cloid ? sentAt.get(r.cloid) : undefined;
+      const answered = r.cloid ? answeredAt.get(r.cloid) : undefined;
+      if (sent !== undefined) toArrival.push(r.receivedAt - sent);
+      if (answered !== undefined) toAnswer.push(answered - r.receivedAt);
+    }
+    toArrival.sort((a, b) => a - b);
+    toAnswer.sort((a, b) => a - b);
+    console.log(`client sign + send → arrival at the simulator: p50 ${quantile(toArrival, 0.5)} ms, p99 ${quantile(toArrival, 0.99)} ms`);
+    console.log(`arrival → answer back at the client: p50 ${quantile(toAnswer, 0.5)} ms, p99 ${quantile(toAnswer, 0.99)} ms`);
+    if (errorTexts.size > 0) console.log(`errors: ${[...errorTexts].join(' | ')}`);
     console.log(`accounts=${accounts} orders=${latencies.length} errors=${errors} seconds=${seconds.toFixed(1)} sim_orders=${stats.exchange.byAction.order}`);
     console.log(`FIGURE sim_exchange_order_ms_p50 ${quantile(latencies, 0.5).toFixed(1)}`);
     console.log(`FIGURE sim_exchange_order_ms_p99 ${quantile(latencies, 0.99).toFixed(1)}`);
