@@ -18,6 +18,7 @@ import type {
   LiquidateParams,
   LiquidateResult,
   ResetParams,
+  SendFrameParams,
   SetPositionParams,
   SetRoleParams,
   SimulatorControl,
@@ -187,6 +188,13 @@ export class SimulatorControlImpl implements SimulatorControl {
     return this.core.hub.sendMalformed(Math.floor(finite(count, 'count', 0)));
   }
 
+  sendFrame(p: SendFrameParams): number {
+    if (p.frame === undefined) throw new ControlError('frame is required (a string sent as is, or a JSON value)');
+    if (p.coin !== undefined && typeof p.coin !== 'string') throw new ControlError('coin must be a string');
+    const frame = typeof p.frame === 'string' ? p.frame : JSON.stringify(p.frame);
+    return this.core.hub.sendRaw(frame, p.coin);
+  }
+
   failInfo(p: FailInfoParams): void {
     const f = failure(p);
     this.core.info.failNext(f.status, f.count, f.forMs, p.client);
@@ -345,6 +353,7 @@ export const CONTROL_ROUTES: Readonly<Record<string, (ctl: SimulatorControl, b: 
   'drop-all-sockets': (ctl, b) => ({ dropped: ctl.dropAllSockets({ abrupt: b.abrupt === true }) }),
   'stall-sockets': (ctl, b) => ({ stalled: ctl.stallSockets(finite(b.ms, 'ms', 0)) }),
   'send-malformed': (ctl, b) => ({ sent: ctl.sendMalformed(finite(b.count ?? 1, 'count', 0)) }),
+  'send-frame': (ctl, b) => ({ sent: ctl.sendFrame(b as unknown as SendFrameParams) }),
   'fail-info': (ctl, b) => {
     ctl.failInfo(b as unknown as FailInfoParams);
     return { ok: true };

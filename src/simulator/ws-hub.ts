@@ -348,6 +348,21 @@ export class WsHub {
     return sent;
   }
 
+  /**
+   * One frame exactly as given, to every socket subscribed to `coin`'s trades (or to every socket):
+   * a test stands in for an exchange that sends something odd. Returns the sockets reached.
+   */
+  sendRaw(frame: string, coin?: string): number {
+    const targets = coin === undefined ? this.conns : (this.tradeSubs.get(coin) ?? new Set<Conn>());
+    let sent = 0;
+    for (const conn of targets) {
+      if (conn.ws.readyState !== WebSocket.OPEN) continue;
+      this.send(conn, frame, 0);
+      sent++;
+    }
+    return sent;
+  }
+
   async close(): Promise<void> {
     for (const conn of [...this.conns]) {
       conn.ws.terminate();
