@@ -1,15 +1,24 @@
 /**
- * Socket.IO fan-out of one api process.
+ * Socket.IO fan-out of one api process, against a bare Socket.IO server in the same run.
  *
- *   npm run bench:gateway [-- --clients 1000,5000,10000 --rate 50 --seconds 10 --per-worker 2500]
+ *   npm run bench:gateway [-- --clients 5000,10000 --rate 10 --seconds 20 --per-worker 2500 --bare 5000 --bare-first --client lite|socket.io --drain-seconds 60]
  *
  * For each client count, on a fresh `ROLE=api node dist/main.js` (its own process, so client load
  * and server are measured apart; run `npm run build` first): connects that many socket.io-client
- * clients (websocket transport, unsubscribed, so each receives every event) from forked client
- * processes (`--per-worker` clients each), publishes `--rate` trade events per second for
- * `--seconds` on the Redis `trade_events` channel, and reports publish→receive latency p50/p99/max
- * over every delivery, deliveries received vs expected, the server's RSS growth per client and its
- * CPU share while publishing.
+ * clients (websocket transport; `lite`: a bare WebSocket speaking the Socket.IO protocol, see
+ * gateway-client.ts) from forked client processes (`--per-worker` clients each), half
+ * of them subscribed to one trader and half to one coin, publishes `--rate` trade events per
+ * second for `--seconds` on the Redis `trade_events` channel (cycling: that trader on that coin,
+ * reaching everyone; that trader on another coin, reaching the trader half; another trader on
+ * that coin, reaching the coin half), and reports publish→receive latency p50/p99/max over every
+ * delivery, deliveries received vs expected, the server's RSS and its CPU per delivery. At the
+ * `--bare` client counts the same step runs against bench/gateway-bare-server.ts (Socket.IO and
+ * one Redis subscription, nothing else) in its own process, for the CPU ratio.
+ *
+ * Prints `FIGURE gateway_cpu_ratio_vs_bare` (api CPU µs per delivered event / bare's, at the first
+ * `--bare` step), `FIGURE gateway_delivered_share` (at that step), and per step
+ * `FIGURE gateway_delivered_share_<n>`, `FIGURE gateway_api_rss_mb_<n>`, `FIGURE gateway_p50_ms_<n>`,
+ * `FIGURE gateway_p99_ms_<n>` (and `bare_…` for the bare steps).
  *
  * File descriptors: every client is one socket in the server and one in a client process. The
  * server and the client processes are started under `ulimit -n <hard limit>` (they need about
@@ -34,13 +43,17 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-const STEPS = arg('clients', '1000,5000,10000').split(',').map(Number);
-const RATE = Number(arg('rate', '50'));
-const SECONDS = Number(arg('seconds', '10'));
+const STEPS = arg('clients', '5000,10000').split(',').map(Number);
+const RATE = Number(arg('rate', '10'));
+const SECONDS = Number(arg('seconds', '20'));
+const LITE = arg('client', 'lite') !== 'socket.io';
+/** Runs the bare server before the api at the --bare steps (to see whether the order matters). */
+const BARE_FIRST = process.argv.includes('--bare-first');
+const BARE_STEPS = new Set(arg('bare', String(STEPS[0])).split(',').map(Number));
 const PER_WORKER = Number(arg('per-worker', '2500'));
 /** Each step's connect phase and drain phase give up after these. */
 const CONNECT_TIMEOUT_MS = 120_000;
-const DRAIN_TIMEOUT_MS = 30_000;
+const DRAIN_TIMEOUT_MS = Number(arg('drain-seconds', '60')) * 1000;
 const ROOT = join(__dirname, '..');
 const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = `${process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'}/15`;
@@ -53,10 +66,14 @@ interface WorkerReport {
   errors: Record<string, number>;
   received: number;
   disconnects: number;
+  reasons: Record<string, number>;
   histogram: Array<[number, number]>;
 }
 
+type ServerKind = 'api' | 'bare';
+
 interface StepResult {
+  kind: ServerKind;
   clients: number;
   connected: number;
   connectSeconds: number;
@@ -68,10 +85,14 @@ interface StepResult {
   max: number;
   rssBeforeMb: number;
   rssConnectedMb: number;
+  rssEndMb: number;
   perClientKb: number;
   heapPerClientKb: number;
   cpuPercent: number;
   disconnects: number;
+  /** Why clients were disconnected (client side), and the api's own counts of slow / cut clients. */
+  disconnectReasons: Record<string, number>;
+  serverDrops: string;
   connectErrors: Record<string, number>;
   /** Server CPU time (user + system) from the first publish to the end of the drain, per delivery. */
   cpuUsPerDelivery: number;
@@ -116,16 +137,30 @@ function procStats(pid: number): { rssMb: number; cpuSeconds: number } {
   return { rssMb: rssKb / 1024, cpuSeconds: ticks / 100 };
 }
 
+/** The api's counts of clients it dropped as slow or cut for their rate, from /metrics. */
+async function droppedByApi(url: string): Promise<string> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const lines = text.split('\n').filter((l) => /^gateway_(slow_clients_dropped|clients_rejected)_total\{/.test(l) && !/ 0$/.test(l));
+  return lines.length > 0 ? lines.join('; ') : 'none';
+}
+
 async function heapUsedMb(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   return Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)/m.exec(text)?.[1] ?? 0) / 1024 / 1024;
 }
 
-/** Starts `node dist/main.js` (ROLE=api) under the raised fd limit; resolves when /health answers. */
-async function startServer(databaseName: string, limit: number): Promise<{ child: ChildProcess; url: string; pid: number }> {
+/**
+ * Starts `node dist/main.js` (ROLE=api), or the bare server, under the raised fd limit; resolves
+ * when /health answers.
+ */
+async function startServer(kind: ServerKind, databaseName: string, limit: number): Promise<{ child: ChildProcess; url: string; pid: number }> {
   const port = await freePort();
-  const child = spawn('bash', ['-c', `ulimit -n ${limit} && exec "${process.execPath}" "${join(ROOT, 'dist/main.js')}"`], {
-    cwd: '/tmp',
+  // BENCH_SERVER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles both servers.
+  const node = `exec "${process.execPath}" ${process.env.BENCH_SERVER_NODE_ARGS ?? ''}`;
+  const command =
+    kind === 'api' ? `${node} "${join(ROOT, 'dist/main.js')}"` : `${node} -r ts-node/register/transpile-only "${join(__dirname, 'gateway-bare-server.ts')}"`;
+  const child = spawn('bash', ['-c', `ulimit -n ${limit} && ${command}`], {
+    cwd: kind === 'api' ? '/tmp' : ROOT,
     env: {
       PATH: process.env.PATH ?? '',
       ROLE: 'api',
@@ -135,19 +170,20 @@ async function startServer(databaseName: string, limit: number): Promise<{ child
       DB_MIGRATE: 'true',
       LOG_LEVEL: 'warn',
       THROTTLE_LIMIT_PER_MINUTE: '1000000',
+      LIVE_MAX_CONNECTIONS_PER_IP: '1000000', // every bench client comes from 127.0.0.1
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`api exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${kind} server exited with ${child.exitCode}`);
     try {
       if ((await fetch(`${url}/health`)).ok) break;
     } catch {
       /* not yet */
     }
-    if (Date.now() > deadline) throw new Error('api did not start within 60 s');
+    if (Date.now() > deadline) throw new Error(`${kind} server did not start within 60 s`);
     await sleep(200);
   }
   return { child, url, pid: child.pid! };
@@ -195,7 +231,7 @@ function quantile(hist: Map<number, number>, total: number, q: number): number {
   return NaN;
 }
 
-function payload(id: number, address: string): string {
+function payload(id: number, address: string, coin: string): string {
   return JSON.stringify({
     id,
     trader_id: 1,
@@ -203,7 +239,7 @@ function payload(id: number, address: string): string {
     timestamp: new Date().toISOString(),
     event_type: 'position_increased',
     details: {
-      coin: 'BTC',
+      coin,
       previous_size: '0.5',
       current_size: '0.75',
       size_change: '0.25',
@@ -216,48 +252,69 @@ function payload(id: number, address: string): string {
   });
 }
 
-async function runStep(clients: number, database: string, limit: number, redis: Redis, firstId: number): Promise<StepResult> {
-  const server = await startServer(database, limit);
+const FOLLOWED_TRADER = `0x${'ab'.repeat(20)}`;
+const OTHER_TRADER = `0x${'cd'.repeat(20)}`;
+const FOLLOWED_COIN = 'BTC';
+const OTHER_COIN = 'ETH';
+/** The event cycle: [trader, coin, reaches the trader half, reaches the coin half]. */
+const CYCLE: Array<[string, string, boolean, boolean]> = [
+  [FOLLOWED_TRADER, FOLLOWED_COIN, true, true],
+  [FOLLOWED_TRADER, OTHER_COIN, true, false],
+  [OTHER_TRADER, FOLLOWED_COIN, false, true],
+];
+
+async function runStep(kind: ServerKind, clients: number, database: string, limit: number, redis: Redis, firstId: number): Promise<StepResult> {
+  const server = await startServer(kind, database, limit);
   const workers: ChildProcess[] = [];
   try {
     await sleep(1000);
     const before = procStats(server.pid);
-    const heapBefore = await heapUsedMb(server.url);
+    const heapBefore = kind === 'api' ? await heapUsedMb(server.url) : 0;
 
     const shares: number[] = [];
     for (let left = clients; left > 0; left -= PER_WORKER) shares.push(Math.min(PER_WORKER, left));
     for (let i = 0; i < shares.length; i++) workers.push(forkWorker(PER_WORKER + 200));
     const started = Date.now();
-    // A step whose clients do not all connect within the timeout goes on with those that did.
-    await Promise.allSettled(
-      workers.map((w, i) =>
-        request<{ ok: number; failed: number }>(w, { cmd: 'connect', url: server.url, count: shares[i], concurrency: 50 }, 'connected', CONNECT_TIMEOUT_MS),
-      ),
+    // Each worker connects half its share following the trader, then half following the coin. A
+    // step whose clients do not all connect within the timeout goes on with those that did.
+    const connectHalf = async (w: ChildProcess, count: number, subscribe: object): Promise<number> => {
+      const r = await request<{ ok: number }>(w, { cmd: 'connect', url: server.url, count, concurrency: 50, subscribe, lite: LITE }, 'connected', CONNECT_TIMEOUT_MS);
+      return r.ok;
+    };
+    const halves = await Promise.allSettled(
+      workers.map(async (w, i) => {
+        const byTrader = await connectHalf(w, Math.ceil(shares[i] / 2), { traders: [FOLLOWED_TRADER] });
+        const byCoin = await connectHalf(w, Math.floor(shares[i] / 2), { coins: [FOLLOWED_COIN] });
+        return { byTrader, byCoin };
+      }),
     );
+    const okTrader = halves.reduce((s, h) => s + (h.status === 'fulfilled' ? h.value.byTrader : 0), 0);
+    const okCoin = halves.reduce((s, h) => s + (h.status === 'fulfilled' ? h.value.byCoin : 0), 0);
     const connectSeconds = (Date.now() - started) / 1000;
     const atConnect = await Promise.all(workers.map((w) => request<WorkerReport>(w, { cmd: 'report' }, 'report', 30_000)));
-    const ok = atConnect.reduce((s, r) => s + r.connected, 0);
+    const ok = okTrader + okCoin;
     const connectErrors: Record<string, number> = {};
     for (const r of atConnect) for (const [m, n] of Object.entries(r.errors)) connectErrors[m] = (connectErrors[m] ?? 0) + n;
     await sleep(2000); // let the server settle after the connection burst
-    const heapConnected = await heapUsedMb(server.url);
+    const heapConnected = kind === 'api' ? await heapUsedMb(server.url) : 0;
     const atConnected = procStats(server.pid);
 
     // Publish at a fixed rate (drift-corrected schedule).
-    const address = `0x${randomBytes(20).toString('hex')}`;
     const total = RATE * SECONDS;
+    let expected = 0;
     const t0 = Date.now();
     for (let i = 0; i < total; i++) {
       const due = t0 + (i * 1000) / RATE;
       const wait = due - Date.now();
       if (wait > 0) await sleep(wait);
-      await redis.publish(RedisKeys.tradeEventsChannel, payload(firstId + i, address));
+      const [address, coin, toTraders, toCoins] = CYCLE[i % CYCLE.length];
+      expected += (toTraders ? okTrader : 0) + (toCoins ? okCoin : 0);
+      await redis.publish(RedisKeys.tradeEventsChannel, payload(firstId + i, address, coin));
     }
     const afterPublish = procStats(server.pid);
     const cpuPercent = (100 * (afterPublish.cpuSeconds - atConnected.cpuSeconds)) / ((Date.now() - t0) / 1000);
 
     // Drain: until every connected client has every event, or the drain timeout.
-    const expected = ok * total;
     let reports: WorkerReport[] = [];
     const drainDeadline = Date.now() + DRAIN_TIMEOUT_MS;
     for (;;) {
@@ -267,11 +324,15 @@ async function runStep(clients: number, database: string, limit: number, redis: 
       await sleep(500);
     }
     const afterDrain = procStats(server.pid);
+    const disconnectReasons: Record<string, number> = {};
+    for (const r of reports) for (const [m, n] of Object.entries(r.reasons ?? {})) disconnectReasons[m] = (disconnectReasons[m] ?? 0) + n;
+    const serverDrops = kind === 'api' ? await droppedByApi(server.url) : 'n/a';
     const hist = new Map<number, number>();
     for (const r of reports) for (const [b, n] of r.histogram) hist.set(b, (hist.get(b) ?? 0) + n);
     const received = reports.reduce((s, r) => s + r.received, 0);
     const maxBucket = Math.max(...hist.keys());
     return {
+      kind,
       clients,
       connected: ok,
       connectSeconds,
@@ -283,10 +344,13 @@ async function runStep(clients: number, database: string, limit: number, redis: 
       max: maxBucket < 10_000 ? (maxBucket + 1) / 10 : 1000 + (maxBucket - 10_000 + 1) * 10,
       rssBeforeMb: before.rssMb,
       rssConnectedMb: atConnected.rssMb,
+      rssEndMb: afterDrain.rssMb,
       perClientKb: ((atConnected.rssMb - before.rssMb) * 1024) / Math.max(1, ok),
       heapPerClientKb: ((heapConnected - heapBefore) * 1024) / Math.max(1, ok),
       cpuPercent,
       disconnects: reports.reduce((s, r) => s + r.disconnects, 0),
+      disconnectReasons,
+      serverDrops,
       connectErrors,
       cpuUsPerDelivery: (1e6 * (afterDrain.cpuSeconds - atConnected.cpuSeconds)) / Math.max(1, received),
     };
@@ -302,6 +366,7 @@ async function runStep(clients: number, database: string, limit: number, redis: 
 
 function printTable(results: StepResult[]): void {
   const header = [
+    'server',
     'clients',
     'connected',
     'connect s',
@@ -310,7 +375,7 @@ function printTable(results: StepResult[]): void {
     'p50 ms',
     'p99 ms',
     'max ms',
-    'server RSS MB (idle→connected)',
+    'server RSS MB (idle→connected→end)',
     'RSS/client KB',
     'heap/client KB',
     'server CPU % while publishing',
@@ -318,6 +383,7 @@ function printTable(results: StepResult[]): void {
     'disconnects',
   ];
   const rows = results.map((r) => [
+    r.kind,
     String(r.clients),
     r.connected < r.clients ? `${r.connected} (connect timed out)` : String(r.connected),
     r.connectSeconds.toFixed(1),
@@ -326,9 +392,9 @@ function printTable(results: StepResult[]): void {
     r.p50.toFixed(1),
     r.p99.toFixed(1),
     r.max.toFixed(1),
-    `${r.rssBeforeMb.toFixed(0)}→${r.rssConnectedMb.toFixed(0)}`,
+    `${r.rssBeforeMb.toFixed(0)}→${r.rssConnectedMb.toFixed(0)}→${r.rssEndMb.toFixed(0)}`,
     r.perClientKb.toFixed(1),
-    r.heapPerClientKb.toFixed(1),
+    r.kind === 'api' ? r.heapPerClientKb.toFixed(1) : 'n/a',
     r.cpuPercent.toFixed(0),
     r.cpuUsPerDelivery.toFixed(1),
     String(r.disconnects),
@@ -336,6 +402,28 @@ function printTable(results: StepResult[]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i])).join(' | ')} |`;
   process.stdout.write(`\n${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${rows.map(line).join('\n')}\n`);
+}
+
+function printFigures(results: StepResult[]): void {
+  const figure = (name: string, value: number, digits = 3) => process.stdout.write(`FIGURE ${name} ${value.toFixed(digits)}\n`);
+  const share = (r: StepResult) => r.received / Math.max(1, r.expected);
+  for (const r of results) {
+    const prefix = r.kind === 'api' ? 'gateway' : 'bare';
+    figure(`${prefix}_delivered_share_${r.clients}`, share(r));
+    figure(`${prefix}_p50_ms_${r.clients}`, r.p50, 1);
+    figure(`${prefix}_p99_ms_${r.clients}`, r.p99, 1);
+    figure(`${prefix}_cpu_us_per_delivery_${r.clients}`, r.cpuUsPerDelivery, 2);
+    figure(`${prefix === 'gateway' ? 'gateway_api' : 'bare'}_rss_mb_${r.clients}`, r.rssConnectedMb, 0);
+  }
+  const api = results.find((r) => r.kind === 'api' && BARE_STEPS.has(r.clients));
+  const bare = results.find((r) => r.kind === 'bare' && r.clients === api?.clients);
+  if (api && bare) {
+    process.stdout.write(`(at ${api.clients} clients, same run)\n`);
+    figure('gateway_cpu_ratio_vs_bare', api.cpuUsPerDelivery / bare.cpuUsPerDelivery);
+    figure('gateway_delivered_share', share(api));
+    figure('gateway_p99_ms', api.p99, 1);
+    figure('bare_p99_ms', bare.p99, 1);
+  }
 }
 
 async function main(): Promise<void> {
@@ -346,8 +434,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   process.stdout.write(
-    `gateway bench: ${STEPS.join(' / ')} Socket.IO clients, ${RATE} events/s for ${SECONDS} s, ` +
-      `${PER_WORKER} clients per client process, fd limit ${limit}, ${cpus().length} CPUs\n`,
+    `gateway bench: ${STEPS.join(' / ')} Socket.IO clients (half following one trader, half one coin), ${RATE} events/s for ${SECONDS} s, ` +
+      `bare baseline at ${[...BARE_STEPS].join(' / ')}, ` +
+      `${PER_WORKER} clients per client process (${LITE ? 'lite' : 'socket.io-client'}), fd limit ${limit}, ${cpus().length} CPUs\n`,
   );
   const database = `ts_bench_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE "${database}"`);
@@ -359,21 +448,26 @@ async function main(): Promise<void> {
     // publish small ids, which the gateway would take for duplicates of ours. Start far above them.
     let firstId = 1e12 + Math.floor(Math.random() * 1e9) * 1000;
     for (const clients of STEPS) {
-      process.stdout.write(`… ${clients} clients\n`);
-      const r = await runStep(clients, database, limit, redis, firstId);
-      firstId += r.published;
-      results.push(r);
-      process.stdout.write(
-        `  connected ${r.connected} in ${r.connectSeconds.toFixed(1)} s; delivered ${r.received}/${r.expected}; ` +
-          `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; ${r.perClientKb.toFixed(1)} KB RSS per client; ` +
-          `${r.disconnects} disconnected during the step; connect errors ${JSON.stringify(r.connectErrors)}\n`,
-      );
+      const pair: ServerKind[] = BARE_FIRST ? ['bare', 'api'] : ['api', 'bare'];
+      for (const kind of BARE_STEPS.has(clients) ? pair : (['api'] as const)) {
+        process.stdout.write(`… ${kind}: ${clients} clients\n`);
+        const r = await runStep(kind, clients, database, limit, redis, firstId);
+        firstId += r.published;
+        results.push(r);
+        process.stdout.write(
+          `  connected ${r.connected} in ${r.connectSeconds.toFixed(1)} s; delivered ${r.received}/${r.expected}; ` +
+            `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; ${r.cpuUsPerDelivery.toFixed(2)} µs CPU per delivery; ` +
+            `RSS ${r.rssConnectedMb.toFixed(0)} MB; ${r.disconnects} disconnected during the step ${JSON.stringify(r.disconnectReasons)}, ` +
+            `server drops: ${r.serverDrops}; connect errors ${JSON.stringify(r.connectErrors)}\n`,
+        );
+      }
     }
   } finally {
     redis.disconnect();
     await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   }
   printTable(results);
+  printFigures(results);
   process.stdout.write(
     '\nLatency: Redis PUBLISH in this process → `trade_event` handler in a client process (same clock), ' +
       'histogram resolution 0.1 ms (upper bucket bounds). RSS/client: server RSS growth from idle to all ' +

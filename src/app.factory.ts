@@ -2,7 +2,9 @@ import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { readFileSync } from 'fs';
+import cors from 'cors';
 import helmet from 'helmet';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { join } from 'path';
@@ -13,8 +15,10 @@ import { createValidationPipe } from './common/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { runMigrationsWithLock } from './database/migration-runner';
 import { RedisIoAdapter } from './gateway/redis-io.adapter';
+import { LeaderboardFastPath } from './leaderboard/leaderboard-fast-path';
 import { AppModule } from './roles/app.module';
-import { ThrottleHits } from './throttle/throttle-hits';
+import { isThrottleExempt } from './throttle/api-throttler.guard';
+import { RestThrottle } from './throttle/rest-throttle.service';
 
 export function packageVersion(): string {
   try {
@@ -75,15 +79,23 @@ export async function createApp(config: AppConfig, opts: { logs?: boolean } = {}
   });
   if (opts.logs !== false) app.useLogger(app.get(PinoLogger));
   for (const parser of bodyParsers()) app.use(parser);
-  const throttleHits = config.hasRole('api') ? app.get(ThrottleHits) : null;
-  app.useGlobalFilters(new AllExceptionsFilter(throttleHits ? (req) => throttleHits.hit(req) : undefined));
+  // A body the parser rejected never reaches the throttle guard: it is counted against the client here.
+  const throttle = config.hasRole('api') ? app.get(RestThrottle) : null;
+  const countRejected = (req: Request): void => {
+    if (!throttle || isThrottleExempt(req.path)) return;
+    void Promise.resolve(throttle.check(req)).catch(() => undefined);
+  };
+  app.useGlobalFilters(new AllExceptionsFilter(countRejected));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalInterceptors(new RequestValidationInterceptor());
   // Express's banner, on every response including CORS preflights (answered before helmet runs).
   app.disable('x-powered-by');
   if (config.hasRole('api')) {
-    app.enableCors({ origin: config.corsOrigins === '*' ? true : config.corsOrigins });
-    app.use(helmet({ contentSecurityPolicy: false }));
+    // The header middleware, each one instance: Express runs it, and the leaderboard's fast path
+    // (ahead of Express, for pages it holds) runs the very same.
+    const headers = [cors({ origin: config.corsOrigins === '*' ? true : config.corsOrigins }), helmet({ contentSecurityPolicy: false })];
+    for (const h of headers) app.use(h);
+    app.get(LeaderboardFastPath).install(app.getHttpServer(), headers);
     // Client IPs (rate limiting) from X-Forwarded-For only across the configured proxies.
     app.set('trust proxy', config.trustProxyHops);
     app.useWebSocketAdapter(await new RedisIoAdapter(app, config).connectRedis());

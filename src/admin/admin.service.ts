@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { DomainError } from '../common/domain-error';
 import { PLAIN_WS_PATH } from '../gateway/plain-ws.gateway';
 import { UPDATES_NAMESPACE } from '../gateway/updates.gateway';
+import { encodeCacheCleared } from '../leaderboard/leaderboard-cache.service';
 import { whileRedisReady } from '../redis/redis-availability';
 import { RedisKeys } from '../redis/redis-keys';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
@@ -60,7 +61,7 @@ export class AdminService {
     return { queued: true, requested_at: new Date(now).toISOString(), watch: 'leaderboard_updated' };
   }
 
-  /** Removes every leaderboard cache entry (SCAN + UNLINK: never blocks Redis). */
+  /** Removes every leaderboard cache entry (SCAN + UNLINK: never blocks Redis), and the api processes' held pages. */
   async clearCache(): Promise<CacheClearedDto> {
     let cleared = 0;
     for (const pattern of CACHE_PATTERNS) {
@@ -71,6 +72,8 @@ export class AdminService {
         if (keys.length > 0) cleared += await whileRedisReady(this.redis, () => this.redis.unlink(...keys));
       } while (cursor !== '0');
     }
+    // Every api replica drops the pages it holds in memory too.
+    await whileRedisReady(this.redis, () => this.redis.publish(RedisKeys.leaderboardCacheClearedChannel, encodeCacheCleared(Date.now())));
     this.logger.log({ msg: 'admin cleared the leaderboard cache', cleared });
     return { cleared };
   }

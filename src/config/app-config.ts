@@ -30,7 +30,14 @@ export class AppConfig {
   throttleLimitPerMinute!: number;
   /** Reverse proxies in front of the api whose X-Forwarded-For is trusted for the client IP. */
   trustProxyHops!: number;
+  /** Live-update connections (Socket.IO and plain WebSocket together) per client IP, per api process. */
+  liveMaxConnectionsPerIp!: number;
   discoveryBufferMaxTrades!: number;
+  /** Stream trades older than this (or newer than the next) relative to now are rejected. */
+  streamTradeMaxAgeSeconds!: number;
+  streamTradeMaxFutureSeconds!: number;
+  /** Trades waiting this long with no successful write make discovery's health 503. */
+  discoveryWriterStallSeconds!: number;
   wsPingIntervalSeconds!: number;
   wsSilenceTimeoutSeconds!: number;
   metaRefreshSeconds!: number;

@@ -12,6 +12,7 @@ export class GatewayMetrics {
   readonly duplicates: Counter;
   readonly invalid: Counter<'source'>;
   readonly slowClients: Counter<'transport'>;
+  readonly rejected: Counter<'transport' | 'reason'>;
   readonly backfilled: Counter;
 
   constructor(registry: Registry) {
@@ -51,6 +52,12 @@ export class GatewayMetrics {
       name: 'gateway_slow_clients_dropped_total',
       help: 'Clients disconnected because they did not read their messages',
       labelNames: ['transport'],
+      registers,
+    });
+    this.rejected = new Counter({
+      name: 'gateway_clients_rejected_total',
+      help: 'Clients refused (reason ip_cap: too many connections from their IP) or cut (rate_limit: too many messages)',
+      labelNames: ['transport', 'reason'],
       registers,
     });
     this.backfilled = new Counter({

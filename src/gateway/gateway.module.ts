@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClientLimitsService } from './client-limits.service';
 import { ConnectionCountService } from './connection-count.service';
 import { EventBackfillRepository } from './event-backfill.repository';
 import { EventRelayService } from './event-relay.service';
@@ -15,6 +16,7 @@ import { UpdatesGateway } from './updates.gateway';
   providers: [
     GatewayMetrics,
     ConnectionCountService,
+    ClientLimitsService,
     UpdatesGateway,
     PlainWsGateway,
     EventBackfillRepository,

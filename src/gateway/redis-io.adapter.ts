@@ -6,6 +6,7 @@ import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '../config/app-config';
 import { RedisKeys } from '../redis/redis-keys';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
+import { ClientLimitsService } from './client-limits.service';
 import { originAllowed } from './origin-policy';
 import { whenReady } from './when-ready';
 
@@ -18,6 +19,7 @@ import { whenReady } from './when-ready';
 export class RedisIoAdapter extends IoAdapter {
   private readonly logger = new Logger(RedisIoAdapter.name);
   private subClient: Redis | null = null;
+  private limits: ClientLimitsService | null = null;
 
   constructor(
     private readonly app: INestApplication,
@@ -33,7 +35,13 @@ export class RedisIoAdapter extends IoAdapter {
       serveClient: false,
       maxHttpBufferSize: 16 * 1024,
       cors: { origin: origins === '*' ? true : [...origins] },
-      allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin, origins)),
+      // Handshakes only (engine.io does not ask again for a session's later requests or its upgrade).
+      allowRequest: (req, callback) => {
+        if (!originAllowed(req.headers.origin, origins)) return callback('origin not allowed', false);
+        const limits = this.clientLimits();
+        if (!limits.admits('socket_io', limits.ipOf(req))) return callback('too many connections from this address', false);
+        callback(null, true);
+      },
     };
     const server = super.createIOServer(port, ours) as Server;
     if (!this.subClient) throw new Error('RedisIoAdapter.connectRedis() must be awaited before the app starts');
@@ -43,6 +51,13 @@ export class RedisIoAdapter extends IoAdapter {
     // REDIS_URL=memory:// is a single process: no replicas to join, the default adapter serves.
     if (!this.config.inMemoryRedis) server.adapter(createAdapter(pub, this.subClient, { key }));
     return server;
+  }
+
+  /** The gateway's limits (looked up at the first handshake: the adapter is built before the module). */
+  private clientLimits(): ClientLimitsService {
+    const limits = this.limits ?? this.app.get<ClientLimitsService>(ClientLimitsService, { strict: false });
+    this.limits = limits;
+    return limits;
   }
 
   /** Opens the adapter's subscriber connection (it must be ready before the adapter subscribes). */

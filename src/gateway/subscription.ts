@@ -79,21 +79,68 @@ export function parseSubscription(body: unknown, requireOne: boolean): ParseResu
   return { ok: true, value: { traders, coins } };
 }
 
-export type ApplyResult = { ok: true; filter: Filter } | { ok: false; error: string };
+/** The answer to a `subscribe` / `unsubscribe` (ack and `subscribed` message): what changed, not the filter. */
+export interface SubscriptionReply {
+  op: 'subscribe' | 'unsubscribe';
+  /**
+   * The entries this message added (subscribe) or removed (unsubscribe) that were not already
+   * (or no longer) in the filter: never more than the message itself held. An `unsubscribe`
+   * without lists (clear all) lists nothing; `following` says the filter is empty.
+   */
+  changed: SubscriptionChange;
+  /** How many traders and coins the filter holds now. */
+  following: { traders: number; coins: number };
+  /** True when the filter is empty: the client receives everything. */
+  all: boolean;
+}
 
-/** The filter after a subscribe (union) or unsubscribe (difference; no lists = clear all). */
+export type ApplyResult =
+  | { ok: true; filter: Filter; reply: SubscriptionReply; join: string[]; leave: string[] }
+  | { ok: false; error: string };
+
+function reply(op: SubscriptionReply['op'], filter: Filter, changed: SubscriptionChange): SubscriptionReply {
+  return { op, changed, following: { traders: filter.traders.size, coins: filter.coins.size }, all: isEmpty(filter) };
+}
+
+const roomsOfChange = (change: SubscriptionChange): string[] => [...change.traders.map(traderRoom), ...change.coins.map(coinRoom)];
+
+/**
+ * The filter after a subscribe (union) or unsubscribe (difference; no lists = clear all), the
+ * reply, and the rooms to join and leave. Costs O(size of the message), not of the filter, unless
+ * it clears the filter.
+ */
 export function applyChange(current: Filter, op: 'subscribe' | 'unsubscribe', change: SubscriptionChange): ApplyResult {
+  const wasAll = isEmpty(current);
   if (op === 'unsubscribe' && change.traders.length === 0 && change.coins.length === 0) {
-    return { ok: true, filter: EMPTY_FILTER };
+    const leave = wasAll ? [] : [...roomsOf(current)];
+    return { ok: true, filter: EMPTY_FILTER, reply: reply(op, EMPTY_FILTER, { traders: [], coins: [] }), join: wasAll ? [] : [ALL_ROOM], leave };
+  }
+  const wanted = op === 'subscribe';
+  const changed: SubscriptionChange = {
+    traders: change.traders.filter((t) => current.traders.has(t) !== wanted),
+    coins: change.coins.filter((c) => current.coins.has(c) !== wanted),
+  };
+  if (changed.traders.length + changed.coins.length === 0) {
+    return { ok: true, filter: current, reply: reply(op, current, changed), join: [], leave: [] };
+  }
+  if (wanted && current.traders.size + current.coins.size + changed.traders.length + changed.coins.length > MAX_FILTER_SIZE) {
+    return { ok: false, error: `a client may follow at most ${MAX_FILTER_SIZE} traders and coins in total` };
   }
   const traders = new Set(current.traders);
   const coins = new Set(current.coins);
-  for (const t of change.traders) (op === 'subscribe' ? traders.add(t) : traders.delete(t));
-  for (const c of change.coins) (op === 'subscribe' ? coins.add(c) : coins.delete(c));
-  if (traders.size + coins.size > MAX_FILTER_SIZE) {
-    return { ok: false, error: `a client may follow at most ${MAX_FILTER_SIZE} traders and coins in total` };
-  }
-  return { ok: true, filter: { traders, coins } };
+  for (const t of changed.traders) (wanted ? traders.add(t) : traders.delete(t));
+  for (const c of changed.coins) (wanted ? coins.add(c) : coins.delete(c));
+  const filter: Filter = { traders, coins };
+  const isAll = isEmpty(filter);
+  const rooms = roomsOfChange(changed);
+  if (wanted) return { ok: true, filter, reply: reply(op, filter, changed), join: rooms, leave: wasAll ? [ALL_ROOM] : [] };
+  return { ok: true, filter, reply: reply(op, filter, changed), join: isAll ? [ALL_ROOM] : [], leave: rooms };
+}
+
+/** A client's `subscribe` / `unsubscribe` payload, validated and applied to its filter. */
+export function handleSubscriptionMessage(current: Filter, op: 'subscribe' | 'unsubscribe', body: unknown): ApplyResult {
+  const parsed = parseSubscription(body, op === 'subscribe');
+  return parsed.ok ? applyChange(current, op, parsed.value) : parsed;
 }
 
 export function isEmpty(filter: Filter): boolean {
@@ -109,11 +156,6 @@ export function roomsOf(filter: Filter): Set<string> {
 /** The rooms an event goes to: everyone unfiltered, its trader's followers, its coin's followers. */
 export function roomsForEvent(address: string, coin: string): string[] {
   return [ALL_ROOM, traderRoom(address.toLowerCase()), coinRoom(coin)];
-}
-
-/** The filter as sent back to the client. */
-export function describeFilter(filter: Filter): { traders: string[]; coins: string[]; all: boolean } {
-  return { traders: [...filter.traders].sort(), coins: [...filter.coins].sort(), all: isEmpty(filter) };
 }
 
 /**
@@ -145,26 +187,36 @@ export class SubscriptionIndex<C> {
     return this.filters.get(client) ?? EMPTY_FILTER;
   }
 
-  apply(client: C, op: 'subscribe' | 'unsubscribe', change: SubscriptionChange): ApplyResult {
+  /** Applies a client's `subscribe` / `unsubscribe` payload (see handleSubscriptionMessage). */
+  apply(client: C, op: 'subscribe' | 'unsubscribe', body: unknown): ApplyResult {
     const current = this.filters.get(client);
     if (!current) return { ok: false, error: 'unknown client' };
-    const result = applyChange(current, op, change);
+    const result = handleSubscriptionMessage(current, op, body);
     if (!result.ok) return result;
-    const before = roomsOf(current);
-    const after = roomsOf(result.filter);
-    this.leave(client, [...before].filter((r) => !after.has(r)));
-    this.join(client, [...after].filter((r) => !before.has(r)));
+    this.leave(client, result.leave);
+    this.join(client, result.join);
     this.filters.set(client, result.filter);
     return result;
+  }
+
+  /**
+   * Calls `fn` once for every client that should get an event of this trader and coin, without
+   * building a recipient set: a client is either in `all` or in filter rooms, never both, so only
+   * the trader and coin rooms need de-duplicating (the smaller one is checked against the other).
+   */
+  forEachRecipient(address: string, coin: string, fn: (client: C) => void): void {
+    const everyone = this.rooms.get(ALL_ROOM);
+    if (everyone) for (const c of everyone) fn(c);
+    const byTrader = this.rooms.get(traderRoom(address.toLowerCase()));
+    const byCoin = this.rooms.get(coinRoom(coin));
+    if (byTrader) for (const c of byTrader) fn(c);
+    if (byCoin) for (const c of byCoin) if (!byTrader?.has(c)) fn(c);
   }
 
   /** Every client that should get an event of this trader and coin, each once. */
   recipients(address: string, coin: string): Set<C> {
     const out = new Set<C>();
-    for (const room of roomsForEvent(address, coin)) {
-      const members = this.rooms.get(room);
-      if (members) for (const c of members) out.add(c);
-    }
+    this.forEachRecipient(address, coin, (c) => out.add(c));
     return out;
   }
 

@@ -9,72 +9,112 @@ import {
   WebSocketGateway,
   WebSocketServer,
 } from '@nestjs/websockets';
+import type { IncomingMessage } from 'http';
 import type { Namespace, Socket } from 'socket.io';
 import type { LeaderboardUpdatedPayload, TradeEventPayload } from '../events/trade-event.payload';
+import { CLOSE_GRACE_MS, MAX_BUFFERED_BYTES, MAX_QUEUED_PACKETS, RATE_LIMITED } from './client-limits';
+import { ClientLimitsService } from './client-limits.service';
 import { ConnectionCountService } from './connection-count.service';
 import { GatewayMetrics } from './gateway.metrics';
 import {
   ALL_ROOM,
-  applyChange,
   coinRoom,
-  describeFilter,
   EMPTY_FILTER,
   Filter,
-  parseSubscription,
+  handleSubscriptionMessage,
   roomsForEvent,
-  roomsOf,
+  SubscriptionReply,
   traderRoom,
 } from './subscription';
 
 export const UPDATES_NAMESPACE = '/updates';
-/** How often sockets are checked for an unread backlog. */
-const SWEEP_MS = 5_000;
-/** A socket with more than this queued (engine.io packets, or bytes in its WebSocket) is not reading. */
-const MAX_QUEUED_PACKETS = 2_000;
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** How often sockets are checked for an unread backlog (a sweep of 10,000 sockets takes ~1 ms). */
+const SWEEP_MS = 1_000;
 
-/** The parts of engine.io's connection the slow-consumer sweep reads (not in its public types). */
+/** The parts of engine.io's connection the gateway reads (not in its public types). */
 interface EngineConnection {
-  writeBuffer?: unknown[];
+  request: IncomingMessage;
+  readyState: string;
+  writeBuffer?: Array<{ data?: unknown }>;
   transport?: { socket?: { bufferedAmount?: number; readyState?: number; terminate?: () => void } };
   close(discard?: boolean): void;
+  once(event: 'close', fn: () => void): void;
+  prependListener(event: 'data', fn: () => void): void;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export interface SubscriptionAck {
-  ok: boolean;
-  traders?: string[];
-  coins?: string[];
-  all?: boolean;
-  error?: string;
-}
+export type SubscriptionAck = ({ ok: true } & SubscriptionReply) | { ok: false; error: string };
 
 interface ClientData {
   filter: Filter;
+}
+
+/** Bytes a socket has not sent yet: packets queued in engine.io plus its WebSocket's buffer. */
+function unsentBytes(conn: EngineConnection): number {
+  let bytes = conn.transport?.socket?.bufferedAmount ?? 0;
+  for (const packet of conn.writeBuffer ?? []) {
+    const data = packet.data;
+    bytes += typeof data === 'string' ? data.length : Buffer.isBuffer(data) ? data.length : 0;
+  }
+  return bytes;
+}
+
+/** Cuts the raw connection of a client that did not finish closing within the grace period. */
+function terminateLater(conn: EngineConnection): void {
+  setTimeout(() => {
+    if (conn.readyState !== 'closed') conn.transport?.socket?.terminate?.();
+  }, CLOSE_GRACE_MS).unref();
 }
 
 /**
  * Socket.IO namespace `/updates`. Every client starts in room `all` (everything); `subscribe`
  * moves it to rooms `trader:<address>` / `coin:<coin>` (see subscription.ts). Events are emitted
  * to this process's sockets only (`local`): every api replica consumes the Redis channel itself,
- * so a broadcast through the Redis adapter would reach each client once per replica.
+ * so a broadcast through the Redis adapter would reach each client once per replica. One emit per
+ * event to its rooms: the packet (and its WebSocket frame) is encoded once for every recipient.
+ *
+ * Bounded clients: LIVE_MAX_CONNECTIONS_PER_IP (checked at the handshake by RedisIoAdapter,
+ * counted here per engine.io connection), a message budget per connection (over it: an `error`,
+ * then the connection is closed), and a sweep every second that drops sockets leaving more than
+ * MAX_BUFFERED_BYTES unsent.
  */
 @WebSocketGateway({ namespace: UPDATES_NAMESPACE })
 export class UpdatesGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
   private readonly logger = new Logger(UpdatesGateway.name);
   private sweeper: NodeJS.Timeout | null = null;
+  /** This namespace's socket of each engine.io connection (to tell a client why it is cut). */
+  private readonly socketOf = new WeakMap<EngineConnection, Socket>();
   @WebSocketServer()
   private readonly nsp?: Namespace;
 
   constructor(
     private readonly connections: ConnectionCountService,
+    private readonly limits: ClientLimitsService,
     private readonly metrics: GatewayMetrics,
   ) {}
 
-  afterInit(): void {
+  afterInit(nsp: Namespace): void {
     this.sweeper = setInterval(() => this.dropSlowConsumers(), SWEEP_MS);
     this.sweeper.unref();
+    // Per-IP counting is per engine.io connection (one per client, whatever its namespaces).
+    nsp.server.engine.on('connection', (conn: EngineConnection) => {
+      const ip = this.limits.ipOf(conn.request);
+      if (!this.limits.opened('socket_io', ip)) {
+        conn.close(true); // over the cap in a burst of handshakes that all passed the pre-check
+        return;
+      }
+      conn.once('close', () => this.limits.closed(ip));
+      // Every message of the connection (any namespace, any packet) spends a token, checked
+      // before Socket.IO decodes it.
+      const bucket = this.limits.bucket();
+      let cut = false;
+      conn.prependListener('data', () => {
+        if (cut || bucket.take()) return;
+        cut = true;
+        this.cutForRate(conn);
+      });
+    });
   }
 
   /**
@@ -96,6 +136,7 @@ export class UpdatesGateway implements OnGatewayInit, OnGatewayConnection, OnGat
 
   handleConnection(client: Socket): void {
     (client.data as ClientData).filter = EMPTY_FILTER;
+    this.socketOf.set(client.conn as unknown as EngineConnection, client);
     void client.join(ALL_ROOM);
     this.connections.changed('socket_io', 1);
     client.emit('connection', {
@@ -108,14 +149,18 @@ export class UpdatesGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     this.connections.changed('socket_io', -1);
   }
 
+  /**
+   * `{"traders":[…],"coins":[…]}`. (A follower room request, `{"follower","token"}`, is another
+   * payload kind: it would be told apart here, before the filter parser.)
+   */
   @SubscribeMessage('subscribe')
   subscribe(@ConnectedSocket() client: Socket, @MessageBody() body: unknown): SubscriptionAck {
-    return this.change(client, 'subscribe', body);
+    return this.changeFilter(client, 'subscribe', body);
   }
 
   @SubscribeMessage('unsubscribe')
   unsubscribe(@ConnectedSocket() client: Socket, @MessageBody() body: unknown): SubscriptionAck {
-    return this.change(client, 'unsubscribe', body);
+    return this.changeFilter(client, 'unsubscribe', body);
   }
 
   /** Emits to this process's matching sockets (each once); returns how many. */
@@ -136,23 +181,35 @@ export class UpdatesGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     return recipients;
   }
 
-  private change(client: Socket, op: 'subscribe' | 'unsubscribe', body: unknown): SubscriptionAck {
+  /** Replies with what changed (bounded by the message), never the whole filter. */
+  private changeFilter(client: Socket, op: 'subscribe' | 'unsubscribe', body: unknown): SubscriptionAck {
     const data = client.data as ClientData;
-    const parsed = parseSubscription(body, op === 'subscribe');
-    const result = parsed.ok ? applyChange(data.filter, op, parsed.value) : parsed;
+    const result = handleSubscriptionMessage(data.filter, op, body);
     if (!result.ok) {
       this.metrics.invalid.labels('client').inc();
       client.emit('error', { event: op, message: result.error });
       return { ok: false, error: result.error };
     }
-    const before = roomsOf(data.filter);
-    const after = roomsOf(result.filter);
-    for (const room of before) if (!after.has(room)) void client.leave(room);
-    for (const room of after) if (!before.has(room)) void client.join(room);
+    for (const room of result.leave) void client.leave(room);
+    for (const room of result.join) void client.join(room);
     data.filter = result.filter;
-    const described = describeFilter(result.filter);
-    client.emit('subscribed', described);
-    return { ok: true, ...described };
+    client.emit('subscribed', result.reply);
+    return { ok: true, ...result.reply };
+  }
+
+  /**
+   * Over its message budget: told why (on `/updates`, if it joined), then disconnected; the message
+   * that tripped it is not handled (its socket is gone when Socket.IO decodes it). Cut if it does
+   * not close in time.
+   */
+  private cutForRate(conn: EngineConnection): void {
+    this.limits.rateLimited('socket_io');
+    const client = this.socketOf.get(conn);
+    if (client?.connected) {
+      client.emit('error', { event: null, message: RATE_LIMITED });
+      client.disconnect(true);
+    } else conn.close();
+    terminateLater(conn);
   }
 
   /**
@@ -164,10 +221,11 @@ export class UpdatesGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     for (const socket of this.nsp.sockets.values()) {
       const conn = socket.conn as unknown as EngineConnection;
       const queued = conn.writeBuffer?.length ?? 0;
-      const buffered = conn.transport?.socket?.bufferedAmount ?? 0;
-      if (queued > MAX_QUEUED_PACKETS || buffered > MAX_BUFFERED_BYTES) {
+      if (queued === 0 && (conn.transport?.socket?.bufferedAmount ?? 0) === 0) continue;
+      const unsent = unsentBytes(conn);
+      if (queued > MAX_QUEUED_PACKETS || unsent > MAX_BUFFERED_BYTES) {
         this.metrics.slowClients.labels('socket_io').inc();
-        this.logger.warn({ msg: 'dropping a slow Socket.IO client', queued, buffered });
+        this.logger.warn({ msg: 'dropping a slow Socket.IO client', queued, unsent });
         socket.disconnect(true);
         conn.transport?.socket?.terminate?.(); // it would not read a close handshake either
       }
@@ -176,7 +234,8 @@ export class UpdatesGateway implements OnGatewayInit, OnGatewayConnection, OnGat
 
   /**
    * Sockets that `to([all, trader, coin])` reaches: a socket is either in `all` or in filter
-   * rooms, never both, so only the trader and coin rooms need de-duplicating.
+   * rooms, never both, so only the trader and coin rooms need de-duplicating (the smaller one is
+   * looked up in the other).
    */
   private countRecipients(address: string, coin: string): number {
     const rooms = this.nsp!.adapter.rooms;
@@ -184,8 +243,9 @@ export class UpdatesGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     const byTrader = rooms.get(traderRoom(address.toLowerCase()));
     const byCoin = rooms.get(coinRoom(coin));
     if (!byTrader || !byCoin) return everyone + (byTrader?.size ?? byCoin?.size ?? 0);
-    let both = byTrader.size;
-    for (const id of byCoin) if (!byTrader.has(id)) both++;
-    return everyone + both;
+    const [small, large] = byTrader.size <= byCoin.size ? [byTrader, byCoin] : [byCoin, byTrader];
+    let union = large.size;
+    for (const id of small) if (!large.has(id)) union++;
+    return everyone + union;
   }
 }

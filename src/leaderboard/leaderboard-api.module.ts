@@ -1,14 +1,20 @@
 import { Module } from '@nestjs/common';
+import { ThrottleModule } from '../throttle/throttle.module';
 import { LeaderboardApiMetrics } from './leaderboard-api.metrics';
 import { LeaderboardCache } from './leaderboard-cache.service';
+import { LeaderboardFastPath } from './leaderboard-fast-path';
 import { LeaderboardGenerations } from './leaderboard-generation.service';
 import { LeaderboardQueryService } from './leaderboard-query.service';
 import { LeaderboardReadRepository } from './leaderboard-read.repository';
 import { LeaderboardReadService } from './leaderboard-read.service';
 import { LeaderboardController } from './leaderboard.controller';
 
-/** Role `api`: the cached leaderboard routes, and LeaderboardReadService for the trader detail. */
+/**
+ * Role `api`: the cached leaderboard routes (LeaderboardFastPath answers held pages ahead of Nest's
+ * pipeline; createApp installs it), and LeaderboardReadService for the trader detail.
+ */
 @Module({
+  imports: [ThrottleModule],
   controllers: [LeaderboardController],
   providers: [
     LeaderboardReadRepository,
@@ -17,7 +23,8 @@ import { LeaderboardController } from './leaderboard.controller';
     LeaderboardApiMetrics,
     LeaderboardQueryService,
     LeaderboardReadService,
+    LeaderboardFastPath,
   ],
-  exports: [LeaderboardReadService],
+  exports: [LeaderboardReadService, LeaderboardFastPath],
 })
 export class LeaderboardApiModule {}

@@ -6,6 +6,9 @@ import { RedisKeys } from '../redis/redis-keys';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { LeaderboardApiMetrics } from './leaderboard-api.metrics';
 
+/** The `ts:leaderboard:cache-cleared` message: when the cache was cleared (epoch ms). */
+export const encodeCacheCleared = (at: number): string => String(at);
+
 /** A cache operation slower than this counts as failed: the request goes to PostgreSQL instead. */
 const CACHE_TIMEOUT_MS = 1000;
 

@@ -1,27 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { LeaderboardParams } from './dto/leaderboard-query.dto';
 import { LeaderboardPageDto } from './dto/leaderboard.dto';
+import { CachedPage } from './cached-page';
 import { LeaderboardApiMetrics } from './leaderboard-api.metrics';
 import { LeaderboardCache } from './leaderboard-cache.service';
 import { toLeaderboardEntry } from './leaderboard-entry';
 import { DEFAULT_MIN_TRADES, DEFAULT_MIN_VOLUME_USD } from './leaderboard-fields';
 import { LeaderboardGenerations } from './leaderboard-generation.service';
+import { LeaderboardPageStore } from './leaderboard-page-store';
 import { GenerationRow, LeaderboardReadRepository } from './leaderboard-read.repository';
 
-/** Pages kept in process memory in front of Redis (hot pages skip the Redis round trip). */
-const LOCAL_TTL_MS = 1000;
-const LOCAL_MAX = 1000;
+/** Process memory for the current generation's pages (a 100-row page weighs ~80 KB, ~160 KB with its variants). */
+const LOCAL_MAX_BYTES = 128 * 1024 * 1024;
 
 /**
- * Leaderboard pages: from the cache when there (a one-second in-process copy in front of Redis,
- * so hot pages do not even pay the Redis round trip; an admin cache clear takes effect within that
- * second), else from the newest generation in PostgreSQL (concurrent misses of one page share one
- * query), then cached in Redis for LEADERBOARD_CACHE_TTL_SECONDS.
+ * Leaderboard pages. Each page of the current generation is built once in this process and kept
+ * (bytes, ETag, compressed variants: see CachedPage) until the next generation, so a hot page
+ * costs no I/O and no serialization; past that, from the Redis cache (shared by replicas), else
+ * from the newest generation in PostgreSQL (concurrent misses of one page share one query), then
+ * cached in Redis for LEADERBOARD_CACHE_TTL_SECONDS. A generation's pages never change, so keeping
+ * them until the next one serves nothing stale; with PostgreSQL down they keep being served.
  */
 @Injectable()
 export class LeaderboardQueryService {
-  private readonly loading = new Map<string, Promise<string>>();
-  private readonly local = new Map<string, { json: string; until: number }>();
+  private readonly loading = new Map<string, Promise<CachedPage>>();
+  private readonly local = new LeaderboardPageStore(LOCAL_MAX_BYTES);
+  private clearsSeen = 0;
 
   constructor(
     private readonly repo: LeaderboardReadRepository,
@@ -30,32 +34,33 @@ export class LeaderboardQueryService {
     private readonly metrics: LeaderboardApiMetrics,
   ) {}
 
-  /** The page as JSON text (what is cached and sent). */
-  async page(params: LeaderboardParams): Promise<string> {
+  /**
+   * The page if this process holds it for the current generation (no I/O, no waiting), else null.
+   * @param key LeaderboardPageStore.key of the parameters
+   */
+  held(key: string): CachedPage | null {
+    this.dropIfCleared();
+    const generation = this.generations.peek();
+    return generation && this.local.get(generation.id, key);
+  }
+
+  async page(params: LeaderboardParams): Promise<CachedPage> {
     const generation = await this.generations.latest();
-    if (!generation) return JSON.stringify(this.empty(params));
+    if (!generation) return new CachedPage(JSON.stringify(this.empty(params)), null);
+    this.dropIfCleared();
+    const localKey = LeaderboardPageStore.key(params);
+    const hot = this.local.get(generation.id, localKey);
+    if (hot) {
+      this.metrics.cacheHits.inc();
+      return hot;
+    }
     const key = this.cache.key(generation.id, params);
-    const now = Date.now();
-    const hot = this.local.get(key);
-    if (hot && hot.until > now) {
-      this.metrics.cacheHits.inc();
-      return hot.json;
-    }
-    const cached = await this.cache.get(key);
-    if (cached !== null) {
-      this.metrics.cacheHits.inc();
-      this.keep(key, cached, now);
-      return cached;
-    }
-    this.metrics.cacheMisses.inc();
     let pending = this.loading.get(key);
     if (!pending) {
-      pending = this.load(generation, params)
+      pending = this.fetch(generation, params, key)
         .then((page) => {
-          const json = JSON.stringify(page);
-          this.cache.set(key, json);
-          this.keep(key, json, Date.now());
-          return json;
+          this.local.set(generation.id, localKey, page);
+          return page;
         })
         .finally(() => this.loading.delete(key));
       this.loading.set(key, pending);
@@ -63,12 +68,23 @@ export class LeaderboardQueryService {
     return pending;
   }
 
-  private keep(key: string, json: string, now: number): void {
-    if (this.local.size >= LOCAL_MAX) {
-      for (const [k, v] of this.local) if (v.until <= now) this.local.delete(k);
-      if (this.local.size >= LOCAL_MAX) this.local.delete(this.local.keys().next().value!);
+  /** An admin cache clear drops the pages held in this process too. */
+  private dropIfCleared(): void {
+    if (this.generations.cacheClears === this.clearsSeen) return;
+    this.clearsSeen = this.generations.cacheClears;
+    this.local.clear();
+  }
+
+  private async fetch(generation: GenerationRow, params: LeaderboardParams, key: string): Promise<CachedPage> {
+    const cached = await this.cache.get(key);
+    if (cached !== null) {
+      this.metrics.cacheHits.inc();
+      return new CachedPage(cached, generation.computedAt);
     }
-    this.local.set(key, { json, until: now + LOCAL_TTL_MS });
+    this.metrics.cacheMisses.inc();
+    const json = JSON.stringify(await this.load(generation, params));
+    this.cache.set(key, json);
+    return new CachedPage(json, generation.computedAt);
   }
 
   private async load(generation: GenerationRow, p: LeaderboardParams): Promise<LeaderboardPageDto> {

@@ -22,6 +22,8 @@ export const RedisKeys = {
   budgetPrefix: 'ts:budget',
   /** Set (value = epoch ms) by the admin route to ask the leaderboard worker for a recompute now. */
   leaderboardRecalculateRequested: 'ts:leaderboard:recalculate-requested',
+  /** Pub/sub channel: the admin cleared the leaderboard cache, every api drops the pages it holds (message: epoch ms). */
+  leaderboardCacheClearedChannel: 'ts:leaderboard:cache-cleared',
   /** Prefix of the leaderboard's cache entries (the admin cache clear removes `${prefix}*`). */
   leaderboardCachePrefix: 'ts:cache:leaderboard:',
   /** HASH api instance id → JSON {n, at}: live WebSocket connections per api process (for /api/v1/stats). */

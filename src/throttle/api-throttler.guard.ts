@@ -3,16 +3,17 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { RedisKeys } from '../redis/redis-keys';
 
+/** The limiter's key of a client (its normalised IP) for one throttler: one count over every public route. */
+export function throttleKey(name: string, tracker: string): string {
+  return `${RedisKeys.throttlePrefix}:${name}:${tracker}`;
+}
+
 /** Probes and scrapes are never limited: a throttled liveness probe would restart a healthy pod. */
 const EXEMPT_PREFIXES = ['/health', '/metrics', '/docs'];
 
+/** Whether requests to `path` are left out of the limit. */
 export function isThrottleExempt(path: string): boolean {
   return EXEMPT_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`) || path.startsWith(`${p}-`));
-}
-
-/** The limiter's Redis key of one client (all routes together). */
-export function throttleKey(name: string, tracker: string): string {
-  return `${RedisKeys.throttlePrefix}:${name}:${tracker}`;
 }
 
 /**

@@ -83,16 +83,25 @@ describe('live events: Socket.IO /updates and plain WebSocket /ws/v1/updates', (
     const both = await ioClient();
     const wsFollowsX = await wsClient();
 
-    expect(await followsX.request('subscribe', { traders: [x.address.toUpperCase().replace('0X', '0x')] })).toEqual({
+    const upper = x.address.toUpperCase().replace('0X', '0x');
+    expect(await followsX.request('subscribe', { traders: [upper] })).toEqual({
       ok: true,
-      traders: [x.address],
-      coins: [],
+      op: 'subscribe',
+      changed: { traders: [x.address], coins: [] },
+      following: { traders: 1, coins: 0 },
       all: false,
     });
+    // Again: nothing changed, and the reply says so (it never echoes the whole filter).
+    expect(await followsX.request('subscribe', { traders: [x.address] })).toMatchObject({ ok: true, changed: { traders: [] }, following: { traders: 1 } });
     await followsEth.request('subscribe', { coins: [ETH] });
     await both.request('subscribe', { traders: [x.address], coins: [ETH] });
     wsFollowsX.send({ type: 'subscribe', data: { traders: [x.address] } });
-    expect(await wsFollowsX.next('subscribed')).toEqual({ traders: [x.address], coins: [], all: false });
+    expect(await wsFollowsX.next('subscribed')).toEqual({
+      op: 'subscribe',
+      changed: { traders: [x.address], coins: [] },
+      following: { traders: 1, coins: 0 },
+      all: false,
+    });
 
     const xBtc = await events.emit(x, { coin: BTC });
     const yEth = await events.emit(y, { coin: ETH });
@@ -108,7 +117,7 @@ describe('live events: Socket.IO /updates and plain WebSocket /ws/v1/updates', (
     expect(wsFollowsX.tradeIds()).toEqual([xBtc.id, xEth.id]);
 
     // Unsubscribing everything returns a client to the full feed.
-    expect(await followsX.request('unsubscribe', { traders: [x.address] })).toMatchObject({ ok: true, all: true });
+    expect(await followsX.request('unsubscribe', { traders: [x.address] })).toMatchObject({ ok: true, changed: { traders: [x.address] }, all: true });
     const zAgain = await events.emit(z, { coin: SOL });
     expect((await followsX.next('trade_event', 3)).id).toBe(zAgain.id);
   });
@@ -132,7 +141,7 @@ describe('live events: Socket.IO /updates and plain WebSocket /ws/v1/updates', (
     ws.send({ type: 'ping' });
     await ws.next('pong');
     ws.send({ type: 'subscribe', coins: [BTC] }); // the flat form works too
-    expect(await ws.next('subscribed')).toEqual({ traders: [], coins: [BTC], all: false });
+    expect(await ws.next('subscribed')).toEqual({ op: 'subscribe', changed: { traders: [], coins: [BTC] }, following: { traders: 0, coins: 1 }, all: false });
   });
 
   it('drops an event id it has already delivered (a re-publish)', async () => {

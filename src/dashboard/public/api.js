@@ -18,7 +18,8 @@ export async function getJson(path, params = {}) {
   }
   let res;
   try {
-    res = await fetch(url, { headers: { accept: 'application/json' } });
+    // no-cache: revalidate (ETag → 304) rather than trust max-age, so a reload on a live event sees the new board.
+    res = await fetch(url, { headers: { accept: 'application/json' }, cache: 'no-cache' });
   } catch {
     throw new ApiError(0, 'the server is unreachable');
   }

@@ -66,7 +66,8 @@ function describe(server) {
   if (filter.coins.length) mine.push(`coin ${filter.coins.map((c) => c.toUpperCase()).join(', ')}`);
   const text = mine.length ? `Showing ${mine.join(' and ')}.` : 'Showing every trader and coin.';
   const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const scope = server && !server.all ? [server.traders.length ? plural(server.traders.length, 'trader') : '', server.coins.length ? plural(server.coins.length, 'coin') : ''] : [];
+  const n = server?.following ?? { traders: 0, coins: 0 }; // the server replies with counts, not its lists
+  const scope = server && !server.all ? [n.traders ? plural(n.traders, 'trader') : '', n.coins ? plural(n.coins, 'coin') : ''] : [];
   const sent = server ? (server.all ? ' The server sends everything.' : ` The server sends the events of ${scope.filter(Boolean).join(' and ')}.`) : '';
   fill($('#feed-filter-state'), text + sent);
 }

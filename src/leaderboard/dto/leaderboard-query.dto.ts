@@ -7,6 +7,8 @@ import { LEADERBOARD_WINDOWS, LeaderboardWindow } from '../leaderboard-windows';
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
 export const MAX_PAGE = 100_000;
+export const MAX_MIN_TRADES = 1_000_000_000;
+export const MAX_MIN_VOLUME_USD = 1e15;
 
 /** Query strings are strings: a plain decimal becomes a number; anything else is left to fail validation. */
 const ToNumber = (pattern: RegExp): PropertyDecorator =>
@@ -79,7 +81,7 @@ export class LeaderboardQueryDto {
   })
   @IsOptional()
   @ToNumber(INTEGER)
-  @Rule(intIn(0, 1_000_000_000), 'an integer from 0 to 1000000000')
+  @Rule(intIn(0, MAX_MIN_TRADES), `an integer from 0 to ${MAX_MIN_TRADES}`)
   min_trades?: number;
 
   @ApiPropertyOptional({
@@ -90,7 +92,7 @@ export class LeaderboardQueryDto {
   })
   @IsOptional()
   @ToNumber(DECIMAL)
-  @Rule((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1e15, 'a number from 0 to 1e15')
+  @Rule((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_MIN_VOLUME_USD, 'a number from 0 to 1e15')
   min_volume_usd?: number;
 }
 
