@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { config as loadDotenv } from 'dotenv';
 import { createApp, packageVersion } from './app.factory';
 import { ConfigValidationError, loadConfig } from './config/config.loader';
+import { dropUnreachableRedis } from './redis/redis.module';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS);
     force.unref();
+    dropUnreachableRedis(app);
     app
       .close()
       .then(() => {

@@ -23,6 +23,7 @@ import { io, Socket } from 'socket.io-client';
 import { RedisKeys } from '../../src/redis/redis-keys';
 import { startSimulator } from '../../src/simulator';
 import type { SimulatorHandle } from '../../src/simulator/types';
+import { DEFAULT_WEIGHT_PER_MINUTE } from '../../src/simulator/weights';
 import { TcpProxy } from './tcp-proxy';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -327,6 +328,33 @@ const SCENARIOS: Scenario[] = [
       await s.changesFor(10_000);
       await s.redisProxy.restore();
       return 'TCP proxy refused/reset';
+    },
+  },
+  {
+    name: 'redis restarted empty',
+    async fault(s) {
+      // Tracking first keeps the exchange's weight window full (1000 filler traders to refresh), so a
+      // budget that forgot its window would spend a fresh one on top of what the exchange still counts.
+      const fillers = Array.from({ length: 1000 }, () => `0x${[...Array(40)].map(() => Math.floor(Math.random() * 16).toString(16)).join('')}`);
+      await pg(s.dbUrl, (c) =>
+        c.query("INSERT INTO traders (address, first_seen_at, role_checked_at, role) SELECT a, now(), now(), 'user' FROM unnest($1::varchar[]) a", [fillers]),
+      );
+      // The drill's simulator and roles run the default budget (1200 per 60 s).
+      await waitFor('the exchange weight window to be full', async () => {
+        s.change('during');
+        await sleep(1000);
+        return s.sim.control.stats().weight.currentWindow >= 0.9 * DEFAULT_WEIGHT_PER_MINUTE;
+      }, 120_000, 0);
+      const windowAtRestart = s.sim.control.stats().weight.currentWindow;
+      // The restart without persistence: every connection drops, every key is gone, Redis accepts again.
+      await s.redisProxy.cut();
+      const direct = new Redis(s.redisUrl);
+      await direct.flushall();
+      direct.disconnect();
+      await s.changesFor(2000);
+      await s.redisProxy.restore();
+      await s.changesFor(5000);
+      return `restarted empty with ${windowAtRestart}/${DEFAULT_WEIGHT_PER_MINUTE} weight in the exchange's window`;
     },
   },
   {

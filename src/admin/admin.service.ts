@@ -4,6 +4,7 @@ import { DomainError } from '../common/domain-error';
 import { PLAIN_WS_PATH } from '../gateway/plain-ws.gateway';
 import { UPDATES_NAMESPACE } from '../gateway/updates.gateway';
 import { encodeCacheCleared } from '../leaderboard/leaderboard-cache.service';
+import { whileRedisReady } from '../redis/redis-availability';
 import { RedisKeys } from '../redis/redis-keys';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { TradersService } from '../traders/traders.service';
@@ -16,7 +17,11 @@ import { CacheClearedDto, RecalculateQueuedDto, TrackQueuedDto } from './admin.d
 const CACHE_PATTERNS = [`${RedisKeys.leaderboardCachePrefix}*`, 'ts:cache::leaderboard:*'];
 const SCAN_COUNT = 500;
 
-/** Admin actions: each only queues work for the worker role (never calls the exchange itself). */
+/**
+ * Admin actions: each only queues work for the worker role (never calls the exchange itself).
+ * Every Redis command runs only while the connection is ready and within a deadline: during an
+ * outage the route answers 503 at once instead of waiting out ioredis's reconnect attempts.
+ */
 @Injectable()
 export class AdminService {
   private readonly logger = new Logger(AdminService.name);
@@ -33,7 +38,7 @@ export class AdminService {
    */
   async track(address: string): Promise<TrackQueuedDto> {
     if (!(await this.traders.exists(address))) throw new DomainError('NOT_FOUND', `trader ${address} not found`);
-    const added = await this.redis.zadd(RedisKeys.tradedSignals, 'NX', Date.now(), address);
+    const added = await whileRedisReady(this.redis, () => this.redis.zadd(RedisKeys.tradedSignals, 'NX', Date.now(), address));
     this.logger.log({ msg: 'admin queued a trader refresh', address, already_queued: added === 0 });
     return {
       queued: true,
@@ -51,7 +56,7 @@ export class AdminService {
   /** Asks the leaderboard worker (which polls the key) to recompute now. */
   async recalculateLeaderboard(): Promise<RecalculateQueuedDto> {
     const now = Date.now();
-    await this.redis.set(RedisKeys.leaderboardRecalculateRequested, String(now));
+    await whileRedisReady(this.redis, () => this.redis.set(RedisKeys.leaderboardRecalculateRequested, String(now)));
     this.logger.log({ msg: 'admin requested a leaderboard recompute' });
     return { queued: true, requested_at: new Date(now).toISOString(), watch: 'leaderboard_updated' };
   }
@@ -62,13 +67,13 @@ export class AdminService {
     for (const pattern of CACHE_PATTERNS) {
       let cursor = '0';
       do {
-        const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT);
+        const [next, keys] = await whileRedisReady(this.redis, () => this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT));
         cursor = next;
-        if (keys.length > 0) cleared += await this.redis.unlink(...keys);
+        if (keys.length > 0) cleared += await whileRedisReady(this.redis, () => this.redis.unlink(...keys));
       } while (cursor !== '0');
     }
     // Every api replica drops the pages it holds in memory too.
-    await this.redis.publish(RedisKeys.leaderboardCacheClearedChannel, encodeCacheCleared(Date.now()));
+    await whileRedisReady(this.redis, () => this.redis.publish(RedisKeys.leaderboardCacheClearedChannel, encodeCacheCleared(Date.now())));
     this.logger.log({ msg: 'admin cleared the leaderboard cache', cleared });
     return { cleared };
   }

@@ -62,7 +62,11 @@ export class RedisIoAdapter extends IoAdapter {
 
   /** Opens the adapter's subscriber connection (it must be ready before the adapter subscribes). */
   async connectRedis(): Promise<this> {
-    const sub = this.app.get<Redis>(REDIS_CLIENT).duplicate({ connectionName: 'traderscout:socket.io-adapter' });
+    // The adapter subscribes in its constructor without handling a rejection: its commands wait for
+    // Redis however long it is down (no retry limit) instead of failing the process.
+    const sub = this.app
+      .get<Redis>(REDIS_CLIENT)
+      .duplicate({ connectionName: 'traderscout:socket.io-adapter', maxRetriesPerRequest: null });
     sub.on('error', (err: Error) => this.logger.debug({ msg: 'socket.io adapter redis error', error: err.message }));
     this.subClient = sub;
     // Not holding up the boot when Redis is down: the adapter then subscribes while connecting,

@@ -6,6 +6,7 @@ import { EventPublisher } from '../events/event-publisher.service';
 import type { WsTrade } from '../hyperliquid/hyperliquid.types';
 import { fitsLedger } from '../hyperliquid/trade-validation';
 import { RedisKeys } from '../redis/redis-keys';
+import { dropConnection } from '../redis/redis-availability';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { emptyChanges, LiveBook } from './live-book';
 import { LiveBatch, LiveFencedError, LiveRepository, SnapshotRecord } from './live.repository';
@@ -105,6 +106,8 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
 
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
+    // A read queued for a Redis that is down would hold the shutdown until ioredis gives up on it.
+    if (this.reader && this.reader.status !== 'ready') dropConnection(this.reader);
     await this.loop?.catch(() => undefined);
     await this.lock.release().catch(() => undefined);
     this.reader?.disconnect();

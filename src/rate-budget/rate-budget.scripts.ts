@@ -8,6 +8,7 @@
  *   KEYS[5] seq        STRING arrival counter for the queue
  *   KEYS[6] paused     STRING pausedUntil (ms), with a PX TTL
  *   KEYS[7] 429-count  STRING consecutive 429s, with a TTL
+ *   KEYS[8] epoch      STRING when this budget's state began (no TTL); missing = the state was lost
  */
 
 /** Shared prelude: clock, window pruning (+ self-healing total), waiter pruning. */
@@ -68,9 +69,35 @@ end
 `;
 
 /**
+ * A budget whose state is missing (a first start on an empty Redis, or a Redis restarted without
+ * persistence) cannot know what was spent in the last window, while the exchange still counts it.
+ * It assumes the worst steady state, the whole limit spent evenly over the last window: the
+ * window is seeded with slices that leave it one by one, so capacity ramps up from zero over one
+ * window instead of a full burst on top of what the exchange already saw. The epoch key marks the
+ * state as known from then on.
+ */
+const SEED_IF_LOST = `
+local K_EPOCH = KEYS[8]
+local function seed_if_lost(window, limit)
+  if redis.call('EXISTS', K_EPOCH) == 1 then return end
+  redis.call('SET', K_EPOCH, now)
+  local slices = math.min(60, limit)
+  local given = 0
+  for i = 1, slices do
+    local upto = math.floor(limit * i / slices)
+    redis.call('ZADD', K_WIN, now - window + math.floor(window * i / slices), (upto - given) .. ':seed-' .. now .. '-' .. i)
+    given = upto
+  end
+  redis.call('PEXPIRE', K_WIN, window + 60000)
+  redis.call('DEL', K_TOT)
+end
+`;
+
+/**
  * reserve. ARGV: weight, limit, window, priority (h|l), id, waiter member ('' = not queued),
  * grace ms (waiter registration outlives its retry by this), poll ms (retry when only queued
- * waiters, not the window, are in the way).
+ * waiters, not the window, are in the way), seed ('1' = assume a lost state was fully spent, see
+ * SEED_IF_LOST).
  *
  * Granted iff not paused and total + (weight of waiters that go first) + weight ≤ limit.
  * Waiters that go first: for a high request, high waiters that arrived earlier; for a low one,
@@ -80,10 +107,11 @@ end
  * Returns {1, now, total, consecutive429, highWaiting} or
  *         {0, retryAfterMs, total, consecutive429, highWaiting, reason (1 full, 2 paused, 3 queued)}.
  */
-export const RESERVE_SCRIPT = `${PRELUDE}
+export const RESERVE_SCRIPT = `${PRELUDE}${SEED_IF_LOST}
 local weight, limit, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local prio, id, waiter = ARGV[4], ARGV[5], ARGV[6]
 local grace, poll = tonumber(ARGV[7]), tonumber(ARGV[8])
+if ARGV[9] == '1' then seed_if_lost(window, limit) end
 
 local total = prune(window)
 local queue = live_queue()

@@ -71,6 +71,7 @@ export class RateBudget {
     rateLimited429: 0,
     scriptCalls: 0,
   };
+  private readonly seedWhenLost: boolean;
   /** Last consecutive-429 count seen, so `reportSuccess` only writes when there is something to reset. */
   private known429 = 0;
 
@@ -82,7 +83,8 @@ export class RateBudget {
     this.weightPerMinute = opts.weightPerMinute;
     this.windowMs = effectiveWindowMs(opts.windowMs ?? DEFAULT_WINDOW_MS, opts.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS);
     const base = `${opts.keyPrefix}:{${opts.identity ?? 'default'}}`;
-    this.keys = ['window', 'total', 'queue', 'queue-exp', 'seq', 'paused-until', '429-count'].map((k) => `${base}:${k}`);
+    this.keys = ['window', 'total', 'queue', 'queue-exp', 'seq', 'paused-until', '429-count', 'epoch'].map((k) => `${base}:${k}`);
+    this.seedWhenLost = opts.assumeSpentWhenLost ?? false;
     this.schedule = backoffSchedule(opts.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS, opts.backoffCapMs ?? DEFAULT_BACKOFF_CAP_MS);
     this.resetMs = opts.backoffResetMs ?? 600_000;
     this.graceMs = opts.waiterGraceMs ?? 2_000;
@@ -90,7 +92,7 @@ export class RateBudget {
     this.jitterMs = opts.jitterMs ?? 15;
   }
 
-  /** The Redis keys of this budget (window, total, queue, queue-exp, seq, paused-until, 429-count). */
+  /** The Redis keys of this budget (window, total, queue, queue-exp, seq, paused-until, 429-count, epoch). */
   get redisKeys(): readonly string[] {
     return this.keys;
   }
@@ -186,6 +188,7 @@ export class RateBudget {
       waiter,
       this.graceMs,
       this.pollMs,
+      this.seedWhenLost ? '1' : '0',
     ])) as number[];
     this.known429 = reply[3];
     if (reply[0] === 1) return { granted: true, at: reply[1] };

@@ -26,6 +26,12 @@ export interface RateBudgetOptions {
   pollMs?: number;
   /** Random extra sleep in [0, jitterMs) on each wait. Default 15. */
   jitterMs?: number;
+  /**
+   * When the budget's state is missing from Redis (first start on an empty Redis, or a restart
+   * without persistence), assume the whole limit was spent evenly over the last window and ramp up
+   * from zero over one window (the exchange still counts what was sent before). Default false.
+   */
+  assumeSpentWhenLost?: boolean;
 }
 
 export interface Reservation {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { HealthRegistry } from '../health/health.registry';
+import { whileRedisReady } from './redis-availability';
 import { REDIS_CLIENT } from './redis.tokens';
 
 @Injectable()
@@ -14,8 +15,9 @@ export class RedisHealthIndicator implements OnModuleInit {
     this.registry.register({
       name: 'redis',
       required: true,
+      // Not ready = down at once (a PING would wait in the offline queue until the check times out).
       check: async () => {
-        await this.redis.ping();
+        await whileRedisReady(this.redis, () => this.redis.ping());
         return {};
       },
     });

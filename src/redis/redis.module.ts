@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { HealthModule } from '../health/health.module';
 import { createMemoryRedis, isMemoryRedisUrl } from './memory-redis';
+import { dropConnection } from './redis-availability';
 import { RedisHealthIndicator } from './redis.health';
 import { REDIS_CLIENT, REDIS_SUBSCRIBER } from './redis.tokens';
 
@@ -48,7 +49,30 @@ export class RedisModule implements OnApplicationShutdown {
     @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
   ) {}
 
+  /** QUIT while connected; a connection that is down is dropped (a QUIT would wait for Redis in the offline queue). */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.subscriber.quit(), this.client.quit()]);
+    await Promise.allSettled([close(this.subscriber), close(this.client)]);
   }
+}
+
+/**
+ * Called as shutdown begins: connections to a Redis that is down are dropped, so the shutdown
+ * hooks' own Redis commands (lock releases, deregistrations) fail at once instead of waiting in
+ * ioredis's offline queue past the shutdown deadline. A ready connection is left to finish.
+ */
+export function dropUnreachableRedis(app: { get<T>(token: symbol): T }): void {
+  for (const token of [REDIS_CLIENT, REDIS_SUBSCRIBER]) {
+    const client = app.get<Redis>(token);
+    if (client.status !== 'ready' && client.status !== 'end') dropConnection(client);
+  }
+}
+
+async function close(client: Redis): Promise<void> {
+  if (client.status !== 'ready') {
+    dropConnection(client);
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([client.quit(), new Promise<void>((resolve) => (timer = setTimeout(resolve, 2_000)))]).finally(() => clearTimeout(timer));
+  client.disconnect();
 }

@@ -11,6 +11,11 @@ export function throttleKey(name: string, tracker: string): string {
 /** Probes and scrapes are never limited: a throttled liveness probe would restart a healthy pod. */
 const EXEMPT_PREFIXES = ['/health', '/metrics', '/docs'];
 
+/** Whether requests to `path` are left out of the limit. */
+export function isThrottleExempt(path: string): boolean {
+  return EXEMPT_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`) || path.startsWith(`${p}-`));
+}
+
 /**
  * Per-client-IP limit over all public routes together (Nest's default keys per route and handler).
  * The client IP is `req.ip`, which honours TRUST_PROXY_HOPS (X-Forwarded-For behind a proxy).
@@ -19,8 +24,7 @@ const EXEMPT_PREFIXES = ['/health', '/metrics', '/docs'];
 export class ApiThrottlerGuard extends ThrottlerGuard {
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const path = context.switchToHttp().getRequest<Request>().path;
-    return EXEMPT_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`) || path.startsWith(`${p}-`));
+    return isThrottleExempt(context.switchToHttp().getRequest<Request>().path);
   }
 
   protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
