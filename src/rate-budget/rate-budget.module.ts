@@ -72,6 +72,7 @@ export class RateBudgetMetrics implements OnModuleInit {
           // 2 s at the real 60 s window (≥ 0.5 s): requests reach the exchange within it of their
           // reservation even on a busy host, so the exchange's own window never sees more.
           safetyMarginMs: Math.max(500, Math.round((config.rateLimitWindowSeconds * 1000) / 30)),
+          lowPriorityPercent: config.rateLimitLowPriorityPercent,
         }),
     },
     RateBudgetMetrics,

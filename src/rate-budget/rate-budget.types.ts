@@ -26,6 +26,11 @@ export interface RateBudgetOptions {
   pollMs?: number;
   /** Random extra sleep in [0, jitterMs) on each wait. Default 15. */
   jitterMs?: number;
+  /**
+   * Most of each window low-priority requests may take, in percent of `weightPerMinute` (see
+   * low-priority-share.ts). Unset = no share limit (low priority only yields to waiting high).
+   */
+  lowPriorityPercent?: number;
 }
 
 export interface Reservation {
@@ -53,8 +58,8 @@ export type TryReserveResult =
   | {
       granted: false;
       retryAfterMs: number;
-      /** `window_full`: the weight does not fit; `paused`: after a 429; `queued`: waiters go first. */
-      reason: 'window_full' | 'paused' | 'queued';
+      /** `window_full`: the weight does not fit; `paused`: after a 429; `queued`: waiters go first; `low_share`: low priority's share of the window is spent. */
+      reason: 'window_full' | 'paused' | 'queued' | 'low_share';
     };
 
 export interface BudgetUsage {
