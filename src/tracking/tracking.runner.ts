@@ -34,6 +34,9 @@ export class TrackingRunner implements BeforeApplicationShutdown {
   private fastBusy = false;
   private fastDone: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Flagged traders the fast path holds and has not refreshed yet; the pump's lanes wait while any do. */
+  private urgent = 0;
+  private urgentDrained: { promise: Promise<void>; resolve: () => void } | null = null;
   lastTickAt: number | null = null;
   lastSnapshotAt: number | null = null;
 
@@ -84,7 +87,13 @@ export class TrackingRunner implements BeforeApplicationShutdown {
       for (;;) {
         const claimed = await this.claim(true);
         if (claimed.length === 0) break;
-        await this.work(claimed, 'signal');
+        this.urgent += claimed.length;
+        try {
+          await this.work(claimed, 'signal');
+        } finally {
+          this.urgent -= claimed.length;
+          if (this.urgent === 0) this.urgentDrained?.resolve();
+        }
       }
     } catch (err) {
       if (!this.abort.signal.aborted) this.logger.warn({ msg: 'fast path failed', error: (err as Error).message });
@@ -154,7 +163,7 @@ export class TrackingRunner implements BeforeApplicationShutdown {
     const unfinished = new Set(batch.map((t) => t.id));
     const failed: string[] = [];
     const runOne = async (): Promise<void> => {
-      for (let t = pending.shift(); t && !this.abort.signal.aborted; t = pending.shift()) {
+      for (let t = await this.next(pending, path); t && !this.abort.signal.aborted; t = await this.next(pending, path)) {
         try {
           await this.tracking.refresh(t, path, this.abort.signal);
           unfinished.delete(t.id);
@@ -176,6 +185,24 @@ export class TrackingRunner implements BeforeApplicationShutdown {
     await Promise.all(lanes);
     if (unfinished.size > 0) await this.queue.release([...unfinished], this.worker).catch(() => undefined);
     if (failed.length > 0) await this.queue.release(failed, this.worker, FAILURE_RETRY_SECONDS).catch(() => undefined);
+  }
+
+  /**
+   * The next trader of a batch. A queue lane first waits while the fast path holds flagged traders
+   * (new traders' baselines, gap repairs), so those reach the budget ahead of round-robin turns.
+   */
+  private async next(pending: ClaimedTrader[], path: 'queue' | 'signal'): Promise<ClaimedTrader | undefined> {
+    while (path === 'queue' && this.urgent > 0 && !this.abort.signal.aborted) {
+      if (!this.urgentDrained) {
+        let resolve = () => undefined as void;
+        const promise = new Promise<void>((r) => (resolve = r)).then(() => {
+          this.urgentDrained = null;
+        });
+        this.urgentDrained = { promise, resolve };
+      }
+      await Promise.race([this.urgentDrained.promise, new Promise((r) => setTimeout(r, 1000))]);
+    }
+    return pending.shift();
   }
 
   private sleep(ms: number): Promise<void> {
