@@ -7,6 +7,7 @@ import type { WsTrade } from '../hyperliquid/hyperliquid.types';
 import { RedisKeys } from '../redis/redis-keys';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { DEFAULT_FIRST_SIGHT } from './first-sight';
+import { FirstSightMetrics } from './first-sight.metrics';
 import { emptyChanges, LiveBook } from './live-book';
 import { LiveBatch, LiveFencedError, LiveRepository, SnapshotRecord } from './live.repository';
 import { decodeSnapshot } from './snapshot-message';
@@ -54,9 +55,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
   private readonly commitSeconds: Histogram;
   private readonly lag: Gauge;
   private readonly baselined: Gauge;
-  private readonly firstSights: Counter<'result'>;
-  private readonly firstSightDropped: Counter<'reason'>;
-  private readonly firstSightKept: Gauge;
+  private readonly firstSight: FirstSightMetrics;
   /** When the last batch was committed (trades or snapshots applied). */
   lastBatchAt: number | null = null;
   /** When the leader last completed a read (with or without entries): it is not stuck. */
@@ -82,19 +81,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
     });
     this.lag = new Gauge({ name: 'live_trade_lag_seconds', help: 'Now minus the exchange time of the last applied trade', registers });
     this.baselined = new Gauge({ name: 'live_baselined_traders', help: 'Traders whose positions are followed live', registers });
-    this.firstSights = new Counter({
-      name: 'live_first_sight_total',
-      help: 'First snapshots of traders: kept trades replayed as stream events, placed quietly, or not placeable (one snapshot event)',
-      labelNames: ['result'],
-      registers,
-    });
-    this.firstSightDropped = new Counter({
-      name: 'live_first_sight_dropped_trades_total',
-      help: 'Trades of traders without a baseline dropped from their first-sight buffer (per-trader cap, global cap, age)',
-      labelNames: ['reason'],
-      registers,
-    });
-    this.firstSightKept = new Gauge({ name: 'live_first_sight_kept_trades', help: 'Trades kept for traders without a baseline', registers });
+    this.firstSight = new FirstSightMetrics(registers);
     this.suspects = new Counter({
       name: 'live_suspects_total',
       help: 'Baselined traders sent for early reconciliation because their derived state looks wrong',
@@ -223,7 +210,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
           const outcome = this.book.applySnapshot(snap.input, out);
           this.applied.inc({ kind: outcome.stale ? 'stale_snapshot' : outcome.superseded ? 'superseded_snapshot' : 'snapshot' });
           if (outcome.stale || outcome.superseded) continue;
-          if (outcome.firstSight) this.countFirstSight(snap.input.address, outcome.firstSight, outcome.events.length);
+          if (outcome.firstSight) this.firstSight.baselined(snap.input.address, outcome.firstSight, outcome.events.length, this.logger);
           this.risk.setSnapshot(snap.input.address, snap.risk);
           baselines.set(snap.input.traderId, Math.max(baselines.get(snap.input.traderId) ?? 0, snap.input.time));
           snapshots.push({ ...snap.record, keepHistory: outcome.baseline || outcome.corrected });
@@ -267,22 +254,13 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
     await this.sweepRisk();
   }
 
-  private countFirstSight(address: string, first: { replayed: number; unplaced: string | null }, events: number): void {
-    this.firstSights.inc({ result: first.unplaced ? 'unplaced' : first.replayed > 0 ? 'replayed' : 'quiet' });
-    if (first.unplaced) {
-      this.logger.warn({ msg: 'first snapshot cannot be placed among kept trades: one snapshot event per position from unknown before', address, reason: first.unplaced, events });
-    }
-  }
-
   /** Forgets recent trades past the horizon (a busy stream is never idle, so not only when idle). */
   private pruneEvery(ms: number): void {
     const now = Date.now();
     if (now - this.lastPruneAt < ms) return;
     this.lastPruneAt = now;
     this.book.prune(now);
-    const dropped = this.book.takeDropped();
-    for (const [reason, n] of Object.entries(dropped)) if (n > 0) this.firstSightDropped.inc({ reason }, n);
-    this.firstSightKept.set(this.book.keptTrades);
+    this.firstSight.pruned(this.book.takeDropped(), this.book.keptTrades);
   }
 
   /**

@@ -34,7 +34,7 @@ export class TrackingRunner implements BeforeApplicationShutdown {
   private fastBusy = false;
   private fastDone: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<void>>();
-  /** Flagged traders the fast path holds and has not refreshed yet; the pump's lanes wait while any do. */
+  /** > 0 while the fast path works through flagged traders; the pump's lanes wait meanwhile. */
   private urgent = 0;
   private urgentDrained: { promise: Promise<void>; resolve: () => void } | null = null;
   lastTickAt: number | null = null;
@@ -84,16 +84,17 @@ export class TrackingRunner implements BeforeApplicationShutdown {
       }
       await this.drainGaps();
       await this.drainSuspects();
-      for (;;) {
-        const claimed = await this.claim(true);
-        if (claimed.length === 0) break;
-        this.urgent += claimed.length;
-        try {
+      // While the fast path finds flagged traders, the pump's lanes wait (see `next`).
+      this.urgent++;
+      try {
+        for (;;) {
+          const claimed = await this.claim(true);
+          if (claimed.length === 0) break;
           await this.work(claimed, 'signal');
-        } finally {
-          this.urgent -= claimed.length;
-          if (this.urgent === 0) this.urgentDrained?.resolve();
         }
+      } finally {
+        this.urgent--;
+        if (this.urgent === 0) this.urgentDrained?.resolve();
       }
     } catch (err) {
       if (!this.abort.signal.aborted) this.logger.warn({ msg: 'fast path failed', error: (err as Error).message });
