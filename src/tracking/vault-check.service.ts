@@ -16,7 +16,11 @@ const LOCK_SECONDS = 600;
 /** The leaderboard's eligibility minimum: a trader with fewer trades cannot reach its pages. */
 const LEADERBOARD_MIN_TRADES = 10;
 const FRONT_RUNNERS_REFRESH_MS = 60_000;
+/** An empty candidate list is read again sooner. */
+const FRONT_RUNNERS_RETRY_MS = 10_000;
 const CACHE_MAX = 100_000;
+/** How often a waiting background lookup checks whether a new trader now waits for its baseline. */
+const BASELINE_WATCH_MS = 1000;
 
 export interface VaultCheck {
   role: string;
@@ -84,7 +88,11 @@ export class VaultCheckService {
         // One worker per address.
         const lock = await this.redis.set(`${RedisKeys.roleCheckLockPrefix}${address}`, '1', 'EX', LOCK_SECONDS, 'NX');
         if (lock !== 'OK') continue;
-        await this.lookUp(address, 'low', signal, suspects.includes(address) ? 'trades_look_like_vault' : 'leaderboard');
+        const done = await this.lookUpUnlessBaselineWaits(address, suspects.includes(address) ? 'trades_look_like_vault' : 'leaderboard', signal);
+        if (!done) {
+          await this.redis.del(`${RedisKeys.roleCheckLockPrefix}${address}`);
+          break;
+        }
         this.frontRunners = this.frontRunners.filter((a) => a !== address);
         checked++;
       }
@@ -96,8 +104,35 @@ export class VaultCheckService {
     return checked;
   }
 
+  /**
+   * A background lookup waits in the budget at low priority; a new trader may meanwhile start
+   * waiting for its baseline. The wait is given up then (false), so the lookup never goes ahead of it.
+   */
+  private async lookUpUnlessBaselineWaits(address: string, reason: string, signal?: AbortSignal): Promise<boolean> {
+    const yieldTo = new AbortController();
+    const onAbort = () => yieldTo.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const watch = setInterval(() => {
+      void this.queue.baselineWaiting(this.config.includeVaults).then(
+        (waiting) => waiting && yieldTo.abort(new Error('a baseline waits')),
+        () => undefined,
+      );
+    }, BASELINE_WATCH_MS);
+    try {
+      await this.lookUp(address, 'low', yieldTo.signal, reason);
+      return true;
+    } catch (err) {
+      if (yieldTo.signal.aborted && !signal?.aborted) return false;
+      throw err;
+    } finally {
+      clearInterval(watch);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
   private async leaderboardCandidates(): Promise<string[]> {
-    if (Date.now() - this.frontRunnersAt > FRONT_RUNNERS_REFRESH_MS) {
+    const age = Date.now() - this.frontRunnersAt;
+    if (age > FRONT_RUNNERS_REFRESH_MS || (this.frontRunners.length === 0 && age > FRONT_RUNNERS_RETRY_MS)) {
       this.frontRunners = await this.roles.frontRunners(LEADERBOARD_MIN_TRADES, 20);
       this.frontRunnersAt = Date.now();
     }
