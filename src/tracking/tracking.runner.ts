@@ -189,10 +189,14 @@ export class TrackingRunner implements BeforeApplicationShutdown {
   }
 
   /**
-   * The next trader of a batch. A queue lane first waits while the fast path holds flagged traders
-   * (new traders' baselines, gap repairs), so those reach the budget ahead of round-robin turns.
+   * The next trader of a batch: flagged ones first; before a plain queue turn a lane waits while
+   * the fast path works through flagged traders (new traders' baselines, gap repairs), so those
+   * reach the budget ahead of round-robin turns.
    */
   private async next(pending: ClaimedTrader[], path: 'queue' | 'signal'): Promise<ClaimedTrader | undefined> {
+    // Flagged traders the pump claimed itself (it claims them first too) go at once.
+    const flagged = pending.findIndex((t) => t.tradedFlagAt !== null);
+    if (flagged >= 0) return pending.splice(flagged, 1)[0];
     while (path === 'queue' && this.urgent > 0 && !this.abort.signal.aborted) {
       if (!this.urgentDrained) {
         let resolve = () => undefined as void;
