@@ -34,9 +34,8 @@ export class TrackingRunner implements BeforeApplicationShutdown {
   private fastBusy = false;
   private fastDone: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<void>>();
-  /** > 0 while the fast path works through flagged traders; the pump's lanes wait meanwhile. */
+  /** > 0 while the fast path works through flagged traders; the pump's lanes take flagged ones meanwhile. */
   private urgent = 0;
-  private urgentDrained: { promise: Promise<void>; resolve: () => void } | null = null;
   lastTickAt: number | null = null;
   lastSnapshotAt: number | null = null;
 
@@ -84,7 +83,7 @@ export class TrackingRunner implements BeforeApplicationShutdown {
       }
       await this.drainGaps();
       await this.drainSuspects();
-      // While the fast path finds flagged traders, the pump's lanes wait (see `next`).
+      // While the fast path finds flagged traders, the pump's lanes help with them (see `next`).
       this.urgent++;
       try {
         for (;;) {
@@ -94,7 +93,6 @@ export class TrackingRunner implements BeforeApplicationShutdown {
         }
       } finally {
         this.urgent--;
-        if (this.urgent === 0) this.urgentDrained?.resolve();
       }
     } catch (err) {
       if (!this.abort.signal.aborted) this.logger.warn({ msg: 'fast path failed', error: (err as Error).message });
@@ -147,10 +145,10 @@ export class TrackingRunner implements BeforeApplicationShutdown {
     }
   }
 
-  private claim(flaggedOnly: boolean): Promise<ClaimedTrader[]> {
+  private claim(flaggedOnly: boolean, limit?: number): Promise<ClaimedTrader[]> {
     return this.queue.claim({
       worker: this.worker,
-      limit: flaggedOnly ? Math.max(this.config.trackingConcurrency, 10) : this.config.batchSize,
+      limit: limit ?? (flaggedOnly ? Math.max(this.config.trackingConcurrency, 10) : this.config.batchSize),
       leaseSeconds: LEASE_SECONDS,
       includeVaults: this.config.includeVaults,
       roundStart: this.roundStart,
@@ -189,23 +187,16 @@ export class TrackingRunner implements BeforeApplicationShutdown {
   }
 
   /**
-   * The next trader of a batch: flagged ones first; before a plain queue turn a lane waits while
-   * the fast path works through flagged traders (new traders' baselines, gap repairs), so those
-   * reach the budget ahead of round-robin turns.
+   * The next trader of a batch: flagged ones first; instead of a plain queue turn, while the fast
+   * path finds flagged traders (new traders' baselines, gap repairs) a queue lane takes one of
+   * those, so they reach the budget ahead of round-robin turns with every lane's help.
    */
   private async next(pending: ClaimedTrader[], path: 'queue' | 'signal'): Promise<ClaimedTrader | undefined> {
-    // Flagged traders the pump claimed itself (it claims them first too) go at once.
     const flagged = pending.findIndex((t) => t.tradedFlagAt !== null);
     if (flagged >= 0) return pending.splice(flagged, 1)[0];
-    while (path === 'queue' && this.urgent > 0 && !this.abort.signal.aborted) {
-      if (!this.urgentDrained) {
-        let resolve = () => undefined as void;
-        const promise = new Promise<void>((r) => (resolve = r)).then(() => {
-          this.urgentDrained = null;
-        });
-        this.urgentDrained = { promise, resolve };
-      }
-      await Promise.race([this.urgentDrained.promise, new Promise((r) => setTimeout(r, 1000))]);
+    if (path === 'queue' && this.urgent > 0 && pending.length > 0 && !this.abort.signal.aborted) {
+      const [taken] = await this.claim(true, 1).catch(() => []);
+      if (taken) return taken;
     }
     return pending.shift();
   }
