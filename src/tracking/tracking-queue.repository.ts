@@ -8,6 +8,8 @@ export interface ClaimedTrader {
   address: string;
   /** When discovery flagged it as having traded (null: a plain queue turn). */
   tradedFlagAt: Date | null;
+  /** Never tracked: its first snapshot is a baseline (goes ahead of round-robin turns). */
+  neverTracked: boolean;
 }
 
 export interface ClaimOptions {
@@ -80,7 +82,7 @@ export class TrackingQueueRepository {
     limit: number,
     extra: unknown[],
   ): Promise<ClaimedTrader[]> {
-    const rows: Array<{ id: string; address: string; traded_flag_at: Date | null }> = await this.db.query(
+    const rows: Array<{ id: string; address: string; traded_flag_at: Date | null; never_tracked: boolean }> = await this.db.query(
       `
       WITH picked AS (
         SELECT id FROM traders
@@ -95,12 +97,12 @@ export class TrackingQueueRepository {
         UPDATE traders t
            SET claimed_until = now() + make_interval(secs => $2), claimed_by = $3
           FROM picked WHERE t.id = picked.id
-        RETURNING t.id, t.address, t.traded_flag_at
+        RETURNING t.id, t.address, t.traded_flag_at, t.last_tracked_at IS NULL AS never_tracked
       )
       SELECT * FROM claimed`,
       [limit, opts.leaseSeconds, opts.worker, opts.includeVaults, ...extra],
     );
-    return rows.map((r) => ({ id: r.id, address: r.address, tradedFlagAt: r.traded_flag_at }));
+    return rows.map((r) => ({ id: r.id, address: r.address, tradedFlagAt: r.traded_flag_at, neverTracked: r.never_tracked }));
   }
 
   /**

@@ -187,12 +187,13 @@ export class TrackingRunner implements BeforeApplicationShutdown {
   }
 
   /**
-   * The next trader of a batch: flagged ones first; instead of a plain queue turn, while the fast
+   * The next trader of a batch: flagged and never-tracked ones first; instead of a plain queue turn, while the fast
    * path finds flagged traders (new traders' baselines, gap repairs) a queue lane takes one of
    * those, so they reach the budget ahead of round-robin turns with every lane's help.
    */
   private async next(pending: ClaimedTrader[], path: 'queue' | 'signal'): Promise<ClaimedTrader | undefined> {
-    const flagged = pending.findIndex((t) => t.tradedFlagAt !== null);
+    // A baseline (flagged since, or never tracked) never waits behind the lane's round-robin turns.
+    const flagged = pending.findIndex((t) => t.tradedFlagAt !== null || t.neverTracked);
     if (flagged >= 0) return pending.splice(flagged, 1)[0];
     if (path === 'queue' && this.urgent > 0 && pending.length > 0 && !this.abort.signal.aborted) {
       const [taken] = await this.claim(true, 1).catch(() => []);
