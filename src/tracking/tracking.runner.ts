@@ -13,6 +13,8 @@ import { TrackingService } from './tracking.service';
 const SIGNAL_BATCH = 1000;
 const LEASE_SECONDS = 120;
 const FAILURE_RETRY_SECONDS = 15;
+/** Flagged traders a queue lane takes at once while the fast path is busy (the rest go first in its batch). */
+const STEAL_BATCH = 4;
 /** Traders seen trading this long before a gap are reconciled after it. */
 const GAP_ACTIVITY_WINDOW_MS = 3_600_000;
 
@@ -162,7 +164,7 @@ export class TrackingRunner implements BeforeApplicationShutdown {
     const unfinished = new Set(batch.map((t) => t.id));
     const failed: string[] = [];
     const runOne = async (): Promise<void> => {
-      for (let t = await this.next(pending, path); t && !this.abort.signal.aborted; t = await this.next(pending, path)) {
+      for (let t = await this.next(pending, path, unfinished); t && !this.abort.signal.aborted; t = await this.next(pending, path, unfinished)) {
         try {
           await this.tracking.refresh(t, path, this.abort.signal);
           unfinished.delete(t.id);
@@ -191,13 +193,15 @@ export class TrackingRunner implements BeforeApplicationShutdown {
    * path finds flagged traders (new traders' baselines, gap repairs) a queue lane takes one of
    * those, so they reach the budget ahead of round-robin turns with every lane's help.
    */
-  private async next(pending: ClaimedTrader[], path: 'queue' | 'signal'): Promise<ClaimedTrader | undefined> {
+  private async next(pending: ClaimedTrader[], path: 'queue' | 'signal', unfinished: Set<string>): Promise<ClaimedTrader | undefined> {
     // A baseline (flagged since, or never tracked) never waits behind the lane's round-robin turns.
     const flagged = pending.findIndex((t) => t.tradedFlagAt !== null || t.neverTracked);
     if (flagged >= 0) return pending.splice(flagged, 1)[0];
     if (path === 'queue' && this.urgent > 0 && pending.length > 0 && !this.abort.signal.aborted) {
-      const [taken] = await this.claim(true, 1).catch(() => []);
-      if (taken) return taken;
+      const taken = await this.claim(true, STEAL_BATCH).catch(() => [] as ClaimedTrader[]);
+      for (const t of taken) unfinished.add(t.id);
+      pending.unshift(...taken);
+      if (taken.length > 0) return pending.shift();
     }
     return pending.shift();
   }
