@@ -189,9 +189,10 @@ export class TrackingRunner implements BeforeApplicationShutdown {
   }
 
   /**
-   * The next trader of a batch: flagged and never-tracked ones first; instead of a plain queue turn, while the fast
-   * path finds flagged traders (new traders' baselines, gap repairs) a queue lane takes one of
-   * those, so they reach the budget ahead of round-robin turns with every lane's help.
+   * The next trader of a batch: flagged and never-tracked ones first; instead of a plain queue
+   * turn, while the fast path finds flagged traders (new traders' baselines, gap repairs) a queue
+   * lane takes a few of those, so they reach the budget ahead of round-robin turns with every
+   * lane's help.
    */
   private async next(pending: ClaimedTrader[], path: 'queue' | 'signal', unfinished: Set<string>): Promise<ClaimedTrader | undefined> {
     // A baseline (flagged since, or never tracked) never waits behind the lane's round-robin turns.

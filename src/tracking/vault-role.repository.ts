@@ -10,8 +10,15 @@ import { DataSource } from 'typeorm';
 export class VaultRoleRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
+  /** A role already known: from `address_roles`, or a trader row that has one. */
   async knownRole(address: string): Promise<string | null> {
-    const rows: Array<{ role: string }> = await this.db.query(`SELECT role FROM address_roles WHERE address = $1`, [address]);
+    const rows: Array<{ role: string }> = await this.db.query(
+      `SELECT role FROM address_roles WHERE address = $1
+       UNION ALL
+       SELECT role FROM traders WHERE address = $1 AND role_checked_at IS NOT NULL AND role IS NOT NULL
+       LIMIT 1`,
+      [address],
+    );
     return rows[0]?.role ?? null;
   }
 
