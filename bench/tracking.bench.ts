@@ -2,6 +2,7 @@
  * Tracking within the REST weight budget, with live events flowing.
  *
  *   npm run build && npm run bench:tracking [-- --traders 2000 --budget 600 --trade-rate 50 --warmup 25 --windows 2]
+ *   npm run build && npm run bench:tracking -- --new-traders 300 --budget 600 [--minutes 4]   (see tracking-new-traders.ts)
  *
  * Processes (each its own, on database `bench_tracking` and Redis logical database 14): the
  * simulator (`--weight-per-minute <budget>`, `--traders 2000`, trades at `--trade-rate`), one
@@ -23,6 +24,7 @@ import { EventLog, registerTraders, subscribeTradeEvents, TradeTap } from './sup
 import { buckets, bucketDelta, histogramQuantile, LeaderWatch, metric, parseMetrics, Sample } from './support/metrics';
 import { AppProcess, CpuMeter, cpuPercentBetween, deadline, MachineMeter, SimStats, sleep, startApp, startSimulator, warningsLine } from './support/processes';
 import { fmt, log, machineLine, printTable } from './support/report';
+import { newTradersBench } from './tracking-new-traders';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -215,7 +217,19 @@ function sumBuckets(processes: Sample[][], name: string): Array<[number, number]
   return buckets(processes.flat(), name);
 }
 
-main().then(
+const NEW_TRADERS = Number(arg('new-traders', '0'));
+
+(NEW_TRADERS > 0
+  ? newTradersBench({
+      newPerMinute: NEW_TRADERS,
+      budget: BUDGET,
+      minutes: Number(arg('minutes', '4')),
+      traders: Number(arg('traders', '200')),
+      tradeRate: Number(arg('trade-rate', '20')),
+      warmupS: Number(arg('warmup', '30')),
+    })
+  : main()
+).then(
   () => process.exit(0),
   (err: unknown) => {
     process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

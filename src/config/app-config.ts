@@ -43,6 +43,8 @@ export class AppConfig {
   metaRefreshSeconds!: number;
   trackingConcurrency!: number;
   rateLimitWindowSeconds!: number;
+  /** Most of each window low-priority work (vault lookups, enrichment) may take, in percent. */
+  rateLimitLowPriorityPercent!: number;
   /** Test-only fault injection (e.g. `exit-after-commit`: SIGKILL itself between commit and publish). */
   faultInjection!: string | null;
   version!: string;

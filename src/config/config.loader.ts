@@ -89,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): AppConfig
     metaRefreshSeconds: vars.META_REFRESH_SECONDS,
     trackingConcurrency: vars.TRACKING_CONCURRENCY,
     rateLimitWindowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS,
+    rateLimitLowPriorityPercent: vars.RATE_LIMIT_LOW_PRIORITY_PERCENT,
     faultInjection: vars.FAULT_INJECTION ?? null,
     version,
   });

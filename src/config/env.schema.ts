@@ -243,6 +243,12 @@ export class EnvironmentVariables {
   RATE_LIMIT_WINDOW_SECONDS = 60;
 
   @Transform(toInt)
+  @IsInt({ message: 'RATE_LIMIT_LOW_PRIORITY_PERCENT must be an integer from 0 to 100' })
+  @Min(0, { message: 'RATE_LIMIT_LOW_PRIORITY_PERCENT must be an integer from 0 to 100' })
+  @Max(100, { message: 'RATE_LIMIT_LOW_PRIORITY_PERCENT must be an integer from 0 to 100' })
+  RATE_LIMIT_LOW_PRIORITY_PERCENT = 20;
+
+  @Transform(toInt)
   @IsInt({ message: 'DB_POOL_MAX must be an integer from 1 to 200' })
   @Min(1, { message: 'DB_POOL_MAX must be an integer from 1 to 200' })
   @Max(200, { message: 'DB_POOL_MAX must be an integer from 1 to 200' })

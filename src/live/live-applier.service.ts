@@ -8,13 +8,18 @@ import { fitsLedger } from '../hyperliquid/trade-validation';
 import { RedisKeys } from '../redis/redis-keys';
 import { dropConnection } from '../redis/redis-availability';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
+import { DEFAULT_FIRST_SIGHT } from './first-sight';
+import { FirstSightMetrics } from './first-sight.metrics';
 import { emptyChanges, LiveBook } from './live-book';
 import { LiveBatch, LiveFencedError, LiveRepository, SnapshotRecord } from './live.repository';
 import { decodeSnapshot } from './snapshot-message';
 import { LeaderLock } from './leader-lock';
 import { RiskWatch } from './risk-watch';
+import { VaultWatch } from './vault-watch';
 
 const HORIZON_MS = 300_000;
+/** Trades re-read after a restart: enough to place the next snapshots and first sightings in time. */
+const REREAD_MS = Math.max(HORIZON_MS, DEFAULT_FIRST_SIGHT.maxAgeMs);
 /** Stream entries per read: an entry is a discovery batch, so this bounds a commit to ~minutes of trades at most. */
 const READ_COUNT = 20;
 const BLOCK_MS = 100;
@@ -38,6 +43,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
   private readonly lock: LeaderLock;
   private book = new LiveBook(HORIZON_MS);
   private risk = new RiskWatch();
+  private readonly vaultWatch = new VaultWatch();
   private lastSweepAt = 0;
   private lastPruneAt = 0;
   private readonly suspects: Counter<'reason'>;
@@ -51,6 +57,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
   private readonly commitSeconds: Histogram;
   private readonly lag: Gauge;
   private readonly baselined: Gauge;
+  private readonly firstSight: FirstSightMetrics;
   /** When the last batch was committed (trades or snapshots applied). */
   lastBatchAt: number | null = null;
   /** When the leader last completed a read (with or without entries): it is not stuck. */
@@ -76,6 +83,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
     });
     this.lag = new Gauge({ name: 'live_trade_lag_seconds', help: 'Now minus the exchange time of the last applied trade', registers });
     this.baselined = new Gauge({ name: 'live_baselined_traders', help: 'Traders whose positions are followed live', registers });
+    this.firstSight = new FirstSightMetrics(registers);
     this.suspects = new Counter({
       name: 'live_suspects_total',
       help: 'Baselined traders sent for early reconciliation because their derived state looks wrong',
@@ -145,7 +153,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
     const tradesFrom = checkpoints[TRADES] ?? '0-0';
     let remembered = 0;
     if (tradesFrom !== '0-0') {
-      let from = String(Date.now() - HORIZON_MS);
+      let from = String(Date.now() - REREAD_MS);
       for (;;) {
         const entries = (await this.reader!.xrange(RedisKeys.tradesStream, from, tradesFrom, 'COUNT', 200)) as Array<[string, string[]]>;
         for (const [, fields] of entries) {
@@ -201,6 +209,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
             }
             this.book.applyTrade(t, out);
             this.risk.observePrice(t.coin, t.px);
+            this.vaultWatch.observe(t.coin, t.buyer, t.seller);
           }
           if (trades.length) lastTradeTime = trades[trades.length - 1].time;
           this.applied.inc({ kind: 'trade' }, trades.length);
@@ -210,6 +219,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
           const outcome = this.book.applySnapshot(snap.input, out);
           this.applied.inc({ kind: outcome.stale ? 'stale_snapshot' : outcome.superseded ? 'superseded_snapshot' : 'snapshot' });
           if (outcome.stale || outcome.superseded) continue;
+          if (outcome.firstSight) this.firstSight.baselined(snap.input.address, outcome.firstSight, outcome.events.length, this.logger);
           this.risk.setSnapshot(snap.input.address, snap.risk);
           baselines.set(snap.input.traderId, Math.max(baselines.get(snap.input.traderId) ?? 0, snap.input.time));
           snapshots.push({ ...snap.record, keepHistory: outcome.baseline || outcome.corrected });
@@ -259,6 +269,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
     if (now - this.lastPruneAt < ms) return;
     this.lastPruneAt = now;
     this.book.prune(now);
+    this.firstSight.pruned(this.book.takeDropped(), this.book.keptTrades);
   }
 
   /**
@@ -266,10 +277,19 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
    * for a snapshot ahead of the round-robin (ZSET ts:signals:reconcile). Best effort: a failed
    * hand-off is retried by the next snapshot's round-robin turn anyway.
    */
+  private async handOffVaultSuspects(now: number): Promise<void> {
+    const flagged = this.vaultWatch.take();
+    if (flagged.length === 0) return;
+    await this.redis.zadd(RedisKeys.vaultSuspects, 'NX', ...flagged.flatMap((a) => [now, a])).catch((err: Error) =>
+      this.logger.warn({ msg: 'cannot hand vault suspects to tracking', count: flagged.length, error: (err as Error).message }),
+    );
+  }
+
   private async sweepRisk(): Promise<void> {
     const now = Date.now();
     if (now - this.lastSweepAt < RISK_SWEEP_MS) return;
     this.lastSweepAt = now;
+    await this.handOffVaultSuspects(now);
     const suspects = this.risk.sweep();
     if (suspects.length === 0) return;
     for (const s of suspects) this.suspects.inc({ reason: s.reason });

@@ -11,14 +11,18 @@ function trade(buyer: string, seller: string, sz: string, px: string, time: numb
 describe('LiveBook', () => {
   const NOW = 1_000_000;
 
-  it('ignores trades of traders without a baseline, then follows them from the baseline on', () => {
+  it('keeps the trades of traders without a baseline, replays them at the first snapshot, then follows them', () => {
     const book = new LiveBook();
     const out = emptyChanges();
     book.applyTrade(trade(A, B, '1', '100', NOW - 50), out);
     expect(out.events).toHaveLength(0);
-    // Snapshot at NOW-40 already contains that trade.
+    // Snapshot at NOW-40 already contains that trade: unwound, it was flat before it.
     book.applySnapshot({ traderId: '1', address: A, time: NOW - 40, positions: [{ coin: 'BTC', szi: '1', entryPx: '100' }], partial: false }, out, NOW);
-    expect(out.events).toHaveLength(0);
+    expect(out.events.map((e) => [e.source, e.change.event_type, e.change.previous_size, e.change.current_size])).toEqual([
+      ['stream', 'position_opened', '0', '1'],
+    ]);
+    out.events.length = 0;
+    out.fills.length = 0;
     book.applyTrade(trade(A, B, '1', '110', NOW - 30), out);
     book.applyTrade(trade(B, A, '0.5', '120', NOW - 20), out);
     book.applyTrade(trade(B, A, '3', '130', NOW - 10), out);
@@ -119,7 +123,7 @@ describe('LiveBook', () => {
   });
 
   it('prunes recent trades past the horizon', () => {
-    const book = new LiveBook(100);
+    const book = new LiveBook(100, { perTrader: 200, global: 1000, maxAgeMs: 100 });
     const out = emptyChanges();
     book.applyTrade(trade(A, B, '1', '100', NOW - 500), out);
     book.prune(NOW);
@@ -178,5 +182,115 @@ describe('LiveBook', () => {
     book.applySnapshot({ traderId: '1', address: A, time: NOW - 40, positions: [], partial: false }, later, NOW); // the snapshot first…
     book.applyTrade(trade(A, B, '1', '100', NOW - 40), later); // …then the trade
     expect([...later.ambiguous]).toEqual([A]);
+  });
+
+  describe('first sight', () => {
+    const snap = (positions: Array<{ coin: string; szi: string; entryPx: string | null }>, time: number, extra = {}) => ({
+      traderId: '1',
+      address: A,
+      time,
+      positions,
+      partial: false,
+      ...extra,
+    });
+    const chain = (out: ReturnType<typeof emptyChanges>) =>
+      out.events.map((e) => [e.source, e.change.event_type, e.change.previous_size, e.change.current_size]);
+
+    it('a never-seen trader: open, increase, flip before its first snapshot become stream events in order', () => {
+      const book = new LiveBook();
+      const out = emptyChanges();
+      book.applyTrade(trade(A, B, '1', '100', NOW - 50), out);
+      book.applyTrade(trade(A, B, '1', '110', NOW - 45), out);
+      book.applyTrade(trade(B, A, '3', '120', NOW - 40), out);
+      book.applyTrade(trade(B, A, '0.5', '120', NOW - 10), out); // after the snapshot
+      const r = book.applySnapshot(snap([{ coin: 'BTC', szi: '-1', entryPx: '120' }], NOW - 30), out, NOW);
+      expect(r.firstSight).toEqual({ replayed: 3, unplaced: null });
+      expect(chain(out)).toEqual([
+        ['stream', 'position_opened', '0', '1'],
+        ['stream', 'position_increased', '1', '2'],
+        ['stream', 'position_flipped', '2', '-1'],
+        ['stream', 'position_increased', '-1', '-1.5'],
+      ]);
+      expect(out.events.map((e) => e.dedupeKey)).toEqual(out.events.map((e) => `stream:1:BTC:${e.dedupeKey.split(':')[3]}`));
+      expect(book.positionsOf(A)).toEqual([{ coin: 'BTC', szi: '-1.5', entryPx: '120' }]);
+      expect(book.keptTrades).toBe(4); // B's, still without a baseline
+    });
+
+    it('a trader first seen by its close: position_closed with the size it had', () => {
+      const book = new LiveBook();
+      const out = emptyChanges();
+      book.applyTrade(trade(B, A, '2.5', '100', NOW - 50), out); // A sells 2.5: it was long 2.5
+      book.applySnapshot(snap([{ coin: 'ETH', szi: '4', entryPx: '10' }], NOW - 40), out, NOW);
+      expect(chain(out)).toEqual([['stream', 'position_closed', '2.5', '0']]);
+      expect(out.events[0].change.side).toBe('long');
+      expect(book.positionsOf(A)).toEqual([{ coin: 'ETH', szi: '4', entryPx: '10' }]);
+    });
+
+    it('unwinds an increase to the entry before it', () => {
+      const book = new LiveBook();
+      const out = emptyChanges();
+      book.applyTrade(trade(A, B, '1', '130', NOW - 50), out); // 2 @ 100 → 3 @ 110
+      book.applySnapshot(snap([{ coin: 'BTC', szi: '3', entryPx: '110' }], NOW - 40), out, NOW);
+      expect(out.events).toHaveLength(1);
+      expect(out.events[0].change).toMatchObject({ event_type: 'position_increased', previous_size: '2', current_size: '3', entry_price: '110' });
+      expect(out.fills[0]).toMatchObject({ startPosition: '2', closedPnl: '0' });
+    });
+
+    it('a snapshot older than a dropped trade cannot be placed: one snapshot event per position', () => {
+      const book = new LiveBook(300_000, { perTrader: 2, global: 100, maxAgeMs: 600_000 });
+      const out = emptyChanges();
+      book.applyTrade(trade(A, B, '1', '100', NOW - 50), out);
+      book.applyTrade(trade(A, B, '1', '100', NOW - 40), out);
+      book.applyTrade(trade(A, B, '1', '100', NOW - 30), out); // drops A's first (and B's)
+      expect(book.takeDropped()).toEqual({ per_trader: 2, global: 0, age: 0 });
+      const r = book.applySnapshot(snap([{ coin: 'BTC', szi: '0.5', entryPx: '90' }], NOW - 60), out, NOW);
+      expect(r.firstSight).toEqual({ replayed: 0, unplaced: 'trades_dropped' });
+      // From nothing known to the snapshot, then the kept trades after it as usual.
+      expect(chain(out)).toEqual([
+        ['snapshot', 'position_opened', '0', '0.5'],
+        ['stream', 'position_increased', '0.5', '1.5'],
+        ['stream', 'position_increased', '1.5', '2.5'],
+      ]);
+    });
+
+    it('a snapshot newer than the dropped trades is placed among the kept ones', () => {
+      const book = new LiveBook(300_000, { perTrader: 2, global: 100, maxAgeMs: 600_000 });
+      const out = emptyChanges();
+      for (const t of [50, 40, 30]) book.applyTrade(trade(A, B, '1', '100', NOW - t), out);
+      const r = book.applySnapshot(snap([{ coin: 'BTC', szi: '3', entryPx: '100' }], NOW - 20), out, NOW);
+      expect(r.firstSight).toEqual({ replayed: 2, unplaced: null });
+      expect(chain(out)).toEqual([
+        ['stream', 'position_increased', '1', '2'],
+        ['stream', 'position_increased', '2', '3'],
+      ]);
+    });
+
+    it('a snapshot without the exchange time cannot be placed; a quiet trader baselines silently', () => {
+      const book = new LiveBook();
+      const out = emptyChanges();
+      book.applyTrade(trade(A, B, '1', '100', NOW - 50), out);
+      const r = book.applySnapshot(snap([{ coin: 'BTC', szi: '1', entryPx: '100' }], NOW - 40, { timeKnown: false }), out, NOW);
+      expect(r.firstSight?.unplaced).toBe('time_unknown');
+      expect(chain(out)).toEqual([['snapshot', 'position_opened', '0', '1']]);
+      const quiet = emptyChanges();
+      const q = book.applySnapshot({ traderId: '3', address: B.replace('b', 'c'), time: NOW - 40, positions: [{ coin: 'BTC', szi: '7', entryPx: '1' }], partial: false, timeKnown: false }, quiet, NOW);
+      expect(q.firstSight).toEqual({ replayed: 0, unplaced: null });
+      expect(quiet.events).toHaveLength(0);
+    });
+
+    it('a global cap drops the oldest trader’s buffer; age drops are counted', () => {
+      const C = '0x' + 'c'.repeat(40);
+      const book = new LiveBook(300_000, { perTrader: 10, global: 3, maxAgeMs: 1000 });
+      const out = emptyChanges();
+      book.applyTrade(trade(A, C, '1', '100', NOW - 50), out); // A and C: 2 kept
+      book.applyTrade(trade(B, C, '1', '100', NOW - 40), out); // 4 > 3: A's buffer goes
+      expect(book.takeDropped()).toEqual({ per_trader: 0, global: 1, age: 0 });
+      expect(book.keptTrades).toBe(3);
+      const r = book.applySnapshot(snap([{ coin: 'BTC', szi: '1', entryPx: '100' }], NOW - 60), out, NOW);
+      expect(r.firstSight?.unplaced).toBe('trades_dropped');
+      book.prune(NOW + 2000);
+      expect(book.takeDropped()).toEqual({ per_trader: 0, global: 0, age: 3 });
+      expect(book.keptTrades).toBe(0);
+    });
   });
 });

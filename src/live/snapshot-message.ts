@@ -9,6 +9,8 @@ export interface SnapshotMessage {
   traderId: string;
   address: string;
   time: number;
+  /** False when the exchange gave no time and `time` is the fetcher's clock (absent in older messages: known). */
+  timeKnown?: boolean;
   accountValue: string;
   totalNtlPos: string;
   partial: boolean;
@@ -24,6 +26,7 @@ export function encodeSnapshot(trader: { id: string; address: string }, state: P
     traderId: trader.id,
     address: trader.address,
     time: state.time ?? fallbackTime,
+    timeKnown: state.time !== null,
     accountValue: state.accountValue,
     totalNtlPos: state.totalNtlPos,
     partial: state.invalidPositions > 0,
@@ -45,6 +48,7 @@ export function decodeSnapshot(payload: string): { input: SnapshotInput; record:
       positions: m.positions.map((p) => ({ coin: p.coin, szi: p.szi, entryPx: p.entryPx })),
       partial: m.partial,
       marks: m.marks,
+      timeKnown: m.timeKnown !== false,
     },
     risk: {
       accountValue: m.accountValue,

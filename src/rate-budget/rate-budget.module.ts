@@ -74,6 +74,7 @@ export class RateBudgetMetrics implements OnModuleInit {
           safetyMarginMs: Math.max(500, Math.round((config.rateLimitWindowSeconds * 1000) / 30)),
           // An empty or restarted Redis forgot the last window, which the exchange did not.
           assumeSpentWhenLost: true,
+          lowPriorityPercent: config.rateLimitLowPriorityPercent,
         }),
     },
     RateBudgetMetrics,

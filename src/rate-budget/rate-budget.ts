@@ -12,6 +12,7 @@ import {
   windowMember,
   withJitter,
 } from './budget-math';
+import { LowPriorityShare, lowPriorityLimit } from './low-priority-share';
 import { REPORT_429_SCRIPT, RESERVE_SCRIPT, SETTLE_SCRIPT, USAGE_SCRIPT } from './rate-budget.scripts';
 import type {
   BudgetPriority,
@@ -72,6 +73,8 @@ export class RateBudget {
     scriptCalls: 0,
   };
   private readonly seedWhenLost: boolean;
+  /** Low priority's bounded share of each window (unset: no bound). */
+  readonly lowShare: LowPriorityShare | null;
   /** Last consecutive-429 count seen, so `reportSuccess` only writes when there is something to reset. */
   private known429 = 0;
 
@@ -90,6 +93,10 @@ export class RateBudget {
     this.graceMs = opts.waiterGraceMs ?? 2_000;
     this.pollMs = opts.pollMs ?? 100;
     this.jitterMs = opts.jitterMs ?? 15;
+    this.lowShare =
+      opts.lowPriorityPercent === undefined
+        ? null
+        : new LowPriorityShare(redis, `${base}:low-share`, lowPriorityLimit(this.weightPerMinute, opts.lowPriorityPercent), this.windowMs);
   }
 
   /** The Redis keys of this budget (window, total, queue, queue-exp, seq, paused-until, 429-count, epoch). */
@@ -110,6 +117,7 @@ export class RateBudget {
     const started = Date.now();
     let waited = false;
     try {
+      if (priority === 'low' && this.lowShare) waited = await this.admitLow(weight, id, signal);
       for (;;) {
         const attempt = await this.attempt(weight, priority, id, waiter);
         if (attempt.granted) {
@@ -118,6 +126,7 @@ export class RateBudget {
             this.stats.waits++;
             this.stats.waitMsTotal += waitedMs;
           }
+          if (priority === 'low' && this.lowShare) await this.lowShare.tryAdmit(weight, 'record', id);
           return this.grant(id, priority, weight, attempt.at, waitedMs);
         }
         waited = true;
@@ -129,15 +138,32 @@ export class RateBudget {
     }
   }
 
+  /** Waits for low priority's share of the window to fit `weight` (true if it had to wait). */
+  private async admitLow(weight: number, id: string, signal?: AbortSignal): Promise<boolean> {
+    for (let waited = false; ; waited = true) {
+      const share = await this.lowShare!.tryAdmit(weight, 'admit', id);
+      if (share.admitted) return waited;
+      await sleep(withJitter(share.retryAfterMs, this.jitterMs), signal);
+    }
+  }
+
   /** One non-blocking attempt (never queues). */
   async tryReserve(weight: number, priority: BudgetPriority = 'high'): Promise<TryReserveResult> {
     assertWeight(weight, this.weightPerMinute);
+    if (priority === 'low' && this.lowShare) {
+      const share = await this.lowShare.tryAdmit(weight, 'check');
+      if (!share.admitted) {
+        this.stats.tryReserveDenied++;
+        return { granted: false, retryAfterMs: share.retryAfterMs, reason: 'low_share' };
+      }
+    }
     const id = newId();
     const attempt = await this.attempt(weight, priority, id, '');
     if (!attempt.granted) {
       this.stats.tryReserveDenied++;
       return { granted: false, retryAfterMs: attempt.retryAfterMs, reason: attempt.reason };
     }
+    if (priority === 'low' && this.lowShare) await this.lowShare.tryAdmit(weight, 'record', id);
     return { granted: true, reservation: this.grant(id, priority, weight, attempt.at, 0) };
   }
 

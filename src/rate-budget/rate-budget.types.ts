@@ -32,6 +32,11 @@ export interface RateBudgetOptions {
    * from zero over one window (the exchange still counts what was sent before). Default false.
    */
   assumeSpentWhenLost?: boolean;
+  /**
+   * Most of each window low-priority requests may take, in percent of `weightPerMinute` (see
+   * low-priority-share.ts). Unset = no share limit (low priority only yields to waiting high).
+   */
+  lowPriorityPercent?: number;
 }
 
 export interface Reservation {
@@ -59,8 +64,8 @@ export type TryReserveResult =
   | {
       granted: false;
       retryAfterMs: number;
-      /** `window_full`: the weight does not fit; `paused`: after a 429; `queued`: waiters go first. */
-      reason: 'window_full' | 'paused' | 'queued';
+      /** `window_full`: the weight does not fit; `paused`: after a 429; `queued`: waiters go first; `low_share`: low priority's share of the window is spent. */
+      reason: 'window_full' | 'paused' | 'queued' | 'low_share';
     };
 
 export interface BudgetUsage {

@@ -4,6 +4,10 @@ export const RedisKeys = {
   tradedSignals: 'ts:signals:traded',
   /** ZSET address → time (ms): baselined traders whose derived state looks wrong (live engine → tracking). */
   reconcileSignals: 'ts:signals:reconcile',
+  /** ZSET address → time (ms): addresses whose trades look like a vault's (live engine → tracking's vault check). */
+  vaultSuspects: 'ts:signals:vault-suspects',
+  /** Prefix of the per-address lock of a `userRole` lookup (one worker asks, once). */
+  roleCheckLockPrefix: 'ts:role-check:',
   /** JSON array of the listed perps from the last `meta` read (discovery subscribes from it at boot). */
   discoveryMarkets: 'ts:discovery:markets',
   /** STREAM of public trades for the live engine, each once (one entry per batch, field `t` = JSON WsTrade[]). */

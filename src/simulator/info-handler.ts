@@ -9,6 +9,7 @@ import {
   allMidsView,
   assetCtxsView,
   clearinghouseStateView,
+  EMPTY_META,
   metaView,
   portfolioView,
   userFillsByTimeView,
@@ -59,8 +60,8 @@ function otherDex(body: Body): boolean {
 }
 
 const HANDLERS: Readonly<Record<string, (m: Market, b: Body) => Answer>> = {
-  meta: (m, b) => ({ data: otherDex(b) ? { universe: [] } : metaView(m) }),
-  metaAndAssetCtxs: (m, b) => ({ data: otherDex(b) ? [{ universe: [] }, []] : [metaView(m), assetCtxsView(m)] }),
+  meta: (m, b) => ({ data: otherDex(b) ? EMPTY_META : metaView(m) }),
+  metaAndAssetCtxs: (m, b) => ({ data: otherDex(b) ? [EMPTY_META, []] : [metaView(m), assetCtxsView(m)] }),
   allMids: (m, b) => ({ data: otherDex(b) ? {} : allMidsView(m) }),
   clearinghouseState: (m, b) => {
     const user = address(b);

@@ -25,9 +25,28 @@ export function formatEntryPx(spec: CoinSpec, entryPx: number): string {
   return formatDecimal(entryPx, spec.pxDecimals + 2);
 }
 
-export function metaView(market: Market): { universe: { szDecimals: number; name: string; maxLeverage: number }[] } {
-  return { universe: market.coins.map((c) => ({ szDecimals: c.szDecimals, name: c.name, maxLeverage: c.maxLeverage })) };
+export interface MetaView {
+  universe: { szDecimals: number; name: string; maxLeverage: number; marginTableId: number }[];
+  marginTables: Array<[number, { description: string; marginTiers: { lowerBound: string; maxLeverage: number }[] }]>;
+  collateralToken: number;
 }
+
+/**
+ * `meta` as the exchange serves it: each asset names its margin table, and the tables are listed.
+ * Like the exchange, an asset with one tier uses the table whose id is its max leverage (one tier
+ * from 0 at that leverage); collateral token 0 (USDC).
+ */
+export function metaView(market: Market): MetaView {
+  const leverages = [...new Set(market.coins.map((c) => c.maxLeverage))].sort((a, b) => a - b);
+  return {
+    universe: market.coins.map((c) => ({ szDecimals: c.szDecimals, name: c.name, maxLeverage: c.maxLeverage, marginTableId: c.maxLeverage })),
+    marginTables: leverages.map((l) => [l, { description: '', marginTiers: [{ lowerBound: '0.0', maxLeverage: l }] }]),
+    collateralToken: 0,
+  };
+}
+
+/** `meta` of a perp dex the simulator does not have (HIP-3): empty, in the same shape. */
+export const EMPTY_META: MetaView = { universe: [], marginTables: [], collateralToken: 0 };
 
 export function assetCtxsView(market: Market): Record<string, unknown>[] {
   const oi = new Array<number>(market.coins.length).fill(0);

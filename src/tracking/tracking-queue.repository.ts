@@ -8,6 +8,8 @@ export interface ClaimedTrader {
   address: string;
   /** When discovery flagged it as having traded (null: a plain queue turn). */
   tradedFlagAt: Date | null;
+  /** Never tracked: its first snapshot is a baseline (goes ahead of round-robin turns). */
+  neverTracked: boolean;
 }
 
 export interface ClaimOptions {
@@ -24,32 +26,53 @@ export interface ClaimOptions {
 /**
  * The tracking queue in `traders`: claims are leases taken with FOR NO KEY UPDATE SKIP LOCKED, so any
  * number of workers share the queue without taking the same trader, and a crashed worker's
- * claims simply expire. Order: flagged by discovery (oldest flag first), then never tracked, then
- * the oldest last_tracked_at.
+ * claims simply expire. Order: see `claim`.
  */
 @Injectable()
 export class TrackingQueueRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
+  /**
+   * Claims up to `limit` traders, tier by tier: (1) baselines of new active traders (discovery saw
+   * a not-yet-baselined trader trade: flag priority 0), (2) never tracked (baselines of the rest,
+   * most active first), (3) stream-gap repairs and suspect derived state (flag priorities 1, 2),
+   * (4) round-robin by age. The fast path takes tiers 1 and 3 only.
+   */
   async claim(opts: ClaimOptions): Promise<ClaimedTrader[]> {
-    const flagged = await this.claimWhere(
-      opts,
-      'traded_flag_at IS NOT NULL',
-      // New traders to baseline, then stream gaps, then suspect derived state; most active first.
-      'flag_priority ASC NULLS LAST, trades_seen DESC, traded_flag_at ASC',
-      opts.limit,
-      [],
+    const tiers: Array<{ where: string; order: string; extra: unknown[]; queue: boolean }> = [
+      { where: 'traded_flag_at IS NOT NULL AND flag_priority = 0', order: 'trades_seen DESC, traded_flag_at ASC', extra: [], queue: false },
+      { where: 'last_tracked_at IS NULL', order: 'last_tracked_at ASC NULLS FIRST, trades_seen DESC', extra: [], queue: true },
+      {
+        where: 'traded_flag_at IS NOT NULL',
+        order: 'flag_priority ASC NULLS LAST, trades_seen DESC, traded_flag_at ASC',
+        extra: [],
+        queue: false,
+      },
+      {
+        where: '(last_tracked_at IS NULL OR last_tracked_at < $5)',
+        order: 'last_tracked_at ASC NULLS FIRST, trades_seen DESC',
+        extra: [opts.roundStart],
+        queue: true,
+      },
+    ];
+    const claimed: ClaimedTrader[] = [];
+    for (const tier of tiers) {
+      if (claimed.length >= opts.limit) break;
+      if (opts.flaggedOnly && tier.queue) continue;
+      claimed.push(...(await this.claimWhere(opts, tier.where, tier.order, opts.limit - claimed.length, tier.extra)));
+    }
+    return claimed;
+  }
+
+  /** True while a new active trader waits for its baseline (flagged by its first trade, unclaimed). */
+  async baselineWaiting(includeVaults: boolean): Promise<boolean> {
+    const rows: Array<{ waiting: boolean }> = await this.db.query(
+      `SELECT EXISTS (SELECT 1 FROM traders
+                       WHERE traded_flag_at IS NOT NULL AND flag_priority = 0 AND is_active AND ($1 OR NOT is_vault)
+                         AND (claimed_until IS NULL OR claimed_until < now())) AS waiting`,
+      [includeVaults],
     );
-    if (opts.flaggedOnly || flagged.length >= opts.limit) return flagged;
-    const queued = await this.claimWhere(
-      opts,
-      '(last_tracked_at IS NULL OR last_tracked_at < $5)',
-      // Never tracked first, most active first (baselines); then round-robin by age.
-      'last_tracked_at ASC NULLS FIRST, trades_seen DESC',
-      opts.limit - flagged.length,
-      [opts.roundStart],
-    );
-    return [...flagged, ...queued];
+    return rows[0]?.waiting === true;
   }
 
   private async claimWhere(
@@ -59,7 +82,7 @@ export class TrackingQueueRepository {
     limit: number,
     extra: unknown[],
   ): Promise<ClaimedTrader[]> {
-    const rows: Array<{ id: string; address: string; traded_flag_at: Date | null }> = await this.db.query(
+    const rows: Array<{ id: string; address: string; traded_flag_at: Date | null; never_tracked: boolean }> = await this.db.query(
       `
       WITH picked AS (
         SELECT id FROM traders
@@ -74,12 +97,12 @@ export class TrackingQueueRepository {
         UPDATE traders t
            SET claimed_until = now() + make_interval(secs => $2), claimed_by = $3
           FROM picked WHERE t.id = picked.id
-        RETURNING t.id, t.address, t.traded_flag_at
+        RETURNING t.id, t.address, t.traded_flag_at, t.last_tracked_at IS NULL AS never_tracked
       )
       SELECT * FROM claimed`,
       [limit, opts.leaseSeconds, opts.worker, opts.includeVaults, ...extra],
     );
-    return rows.map((r) => ({ id: r.id, address: r.address, tradedFlagAt: r.traded_flag_at }));
+    return rows.map((r) => ({ id: r.id, address: r.address, tradedFlagAt: r.traded_flag_at, neverTracked: r.never_tracked }));
   }
 
   /**
@@ -183,22 +206,6 @@ export class TrackingQueueRepository {
       ),
     );
     return Number(rows[0]?.n ?? 0);
-  }
-
-  /** Active traders never looked up with userRole, most active first (for the vault check). */
-  async rolesToCheck(limit: number): Promise<Array<{ id: string; address: string }>> {
-    return this.db.query(
-      `SELECT id, address FROM traders WHERE role_checked_at IS NULL AND is_active
-        ORDER BY trades_seen DESC, id ASC LIMIT $1`,
-      [limit],
-    );
-  }
-
-  async recordRole(id: string, role: string): Promise<void> {
-    await this.db.query(
-      `UPDATE traders SET role = $2::varchar, is_vault = ($2::varchar = 'vault'), role_checked_at = now() WHERE id = $1`,
-      [id, role],
-    );
   }
 
   /** Counts for progress lines: eligible this round, flagged, claimed. */

@@ -8,7 +8,6 @@ export class TrackingMetrics {
   readonly events: Counter<'event_type'>;
   readonly lastTick: Gauge;
   readonly tradeToEvent: Histogram;
-  readonly vaultsFound: Counter;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -32,6 +31,5 @@ export class TrackingMetrics {
       buckets: [0.25, 0.5, 1, 2, 3, 5, 10, 30, 75, 150],
       registers,
     });
-    this.vaultsFound = new Counter({ name: 'tracking_vaults_found_total', help: 'Addresses identified as vaults', registers });
   }
 }

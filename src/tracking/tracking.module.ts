@@ -8,11 +8,11 @@ import { TrackingQueueRepository } from './tracking-queue.repository';
 import { TrackingRunner } from './tracking.runner';
 import { TrackingScheduler } from './tracking.scheduler';
 import { TrackingService } from './tracking.service';
-import { VaultCheckService } from './vault-check.service';
+import { VaultCheckModule } from './vault-check.module';
 
 /** Role `worker`: spends the REST budget on clearinghouseState snapshots where the stream is blind. */
 @Module({
-  imports: [HyperliquidModule, HealthModule],
+  imports: [HyperliquidModule, HealthModule, VaultCheckModule],
   providers: [
     TrackingQueueRepository,
     AccountHistoryRepository,
@@ -20,9 +20,8 @@ import { VaultCheckService } from './vault-check.service';
     TrackingRunner,
     TrackingScheduler,
     TrackingMetrics,
-    VaultCheckService,
     TrackingHealthIndicator,
   ],
-  exports: [TrackingRunner],
+  exports: [TrackingRunner, VaultCheckModule],
 })
 export class TrackingModule {}

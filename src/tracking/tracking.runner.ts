@@ -13,6 +13,8 @@ import { TrackingService } from './tracking.service';
 const SIGNAL_BATCH = 1000;
 const LEASE_SECONDS = 120;
 const FAILURE_RETRY_SECONDS = 15;
+/** Flagged traders a queue lane takes at once while the fast path is busy (the rest go first in its batch). */
+const STEAL_BATCH = 4;
 /** Traders seen trading this long before a gap are reconciled after it. */
 const GAP_ACTIVITY_WINDOW_MS = 3_600_000;
 
@@ -34,6 +36,8 @@ export class TrackingRunner implements BeforeApplicationShutdown {
   private fastBusy = false;
   private fastDone: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<void>>();
+  /** > 0 while the fast path works through flagged traders; the pump's lanes take flagged ones meanwhile. */
+  private urgent = 0;
   lastTickAt: number | null = null;
   lastSnapshotAt: number | null = null;
 
@@ -81,10 +85,16 @@ export class TrackingRunner implements BeforeApplicationShutdown {
       }
       await this.drainGaps();
       await this.drainSuspects();
-      for (;;) {
-        const claimed = await this.claim(true);
-        if (claimed.length === 0) break;
-        await this.work(claimed, 'signal');
+      // While the fast path finds flagged traders, the pump's lanes help with them (see `next`).
+      this.urgent++;
+      try {
+        for (;;) {
+          const claimed = await this.claim(true);
+          if (claimed.length === 0) break;
+          await this.work(claimed, 'signal');
+        }
+      } finally {
+        this.urgent--;
       }
     } catch (err) {
       if (!this.abort.signal.aborted) this.logger.warn({ msg: 'fast path failed', error: (err as Error).message });
@@ -137,10 +147,10 @@ export class TrackingRunner implements BeforeApplicationShutdown {
     }
   }
 
-  private claim(flaggedOnly: boolean): Promise<ClaimedTrader[]> {
+  private claim(flaggedOnly: boolean, limit?: number): Promise<ClaimedTrader[]> {
     return this.queue.claim({
       worker: this.worker,
-      limit: flaggedOnly ? Math.max(this.config.trackingConcurrency, 10) : this.config.batchSize,
+      limit: limit ?? (flaggedOnly ? Math.max(this.config.trackingConcurrency, 10) : this.config.batchSize),
       leaseSeconds: LEASE_SECONDS,
       includeVaults: this.config.includeVaults,
       roundStart: this.roundStart,
@@ -154,7 +164,7 @@ export class TrackingRunner implements BeforeApplicationShutdown {
     const unfinished = new Set(batch.map((t) => t.id));
     const failed: string[] = [];
     const runOne = async (): Promise<void> => {
-      for (let t = pending.shift(); t && !this.abort.signal.aborted; t = pending.shift()) {
+      for (let t = await this.next(pending, path, unfinished); t && !this.abort.signal.aborted; t = await this.next(pending, path, unfinished)) {
         try {
           await this.tracking.refresh(t, path, this.abort.signal);
           unfinished.delete(t.id);
@@ -176,6 +186,25 @@ export class TrackingRunner implements BeforeApplicationShutdown {
     await Promise.all(lanes);
     if (unfinished.size > 0) await this.queue.release([...unfinished], this.worker).catch(() => undefined);
     if (failed.length > 0) await this.queue.release(failed, this.worker, FAILURE_RETRY_SECONDS).catch(() => undefined);
+  }
+
+  /**
+   * The next trader of a batch: flagged and never-tracked ones first; instead of a plain queue
+   * turn, while the fast path finds flagged traders (new traders' baselines, gap repairs) a queue
+   * lane takes a few of those, so they reach the budget ahead of round-robin turns with every
+   * lane's help.
+   */
+  private async next(pending: ClaimedTrader[], path: 'queue' | 'signal', unfinished: Set<string>): Promise<ClaimedTrader | undefined> {
+    // A baseline (flagged since, or never tracked) never waits behind the lane's round-robin turns.
+    const flagged = pending.findIndex((t) => t.tradedFlagAt !== null || t.neverTracked);
+    if (flagged >= 0) return pending.splice(flagged, 1)[0];
+    if (path === 'queue' && this.urgent > 0 && pending.length > 0 && !this.abort.signal.aborted) {
+      const taken = await this.claim(true, STEAL_BATCH).catch(() => [] as ClaimedTrader[]);
+      for (const t of taken) unfinished.add(t.id);
+      pending.unshift(...taken);
+      if (taken.length > 0) return pending.shift();
+    }
+    return pending.shift();
   }
 
   private sleep(ms: number): Promise<void> {

@@ -55,13 +55,8 @@ describe('tracking: no event lost when a worker dies between commit and publish'
     await waitFor(async () => sim.control.stats().ws.subscriptions >= 2, 20000);
     const trader = randomAddress();
     const other = randomAddress();
-    sim.control.trade({ coin: 'ETH', buyer: trader, seller: other, sz: '1' }); // baseline, no event
-    await waitFor(() =>
-      withClient(db.url, (c) => c.query('SELECT 1 FROM traders t JOIN live_baselines b ON b.trader_id = t.id WHERE t.address = $1', [trader])).then(
-        (r) => r.rowCount === 1,
-      ),
-    );
-    sim.control.trade({ coin: 'BTC', buyer: trader, seller: other, sz: '2' }); // position_opened → commit → SIGKILL
+    // Its first snapshot replays the kept trade: position_opened (first sight) → commit → SIGKILL.
+    sim.control.trade({ coin: 'ETH', buyer: trader, seller: other, sz: '1' });
     const exit = await doomed.exited;
     expect(exit.signal).toBe('SIGKILL');
 

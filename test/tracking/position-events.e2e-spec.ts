@@ -43,7 +43,7 @@ describe('tracking: position events, 75 s rounds', () => {
   it('emits opened, increased, decreased, flipped, closed in order, each within 5 s of its trade', async () => {
     const trader = randomAddress();
     const other = randomAddress();
-    // Discovery sees the trader, the fast path snapshots it: the baseline (no event for a baseline).
+    // Discovery sees the trader, the fast path snapshots it: the baseline (its ETH open is a first-sight event).
     sim.control.trade({ coin: 'ETH', buyer: trader, seller: other, sz: '1' });
     await waitFor(() =>
       withClient(db.url, (c) =>
@@ -51,6 +51,7 @@ describe('tracking: position events, 75 s rounds', () => {
       ).then((r) => r.rowCount === 1),
     );
 
+    const btc = () => listener.forTrader(trader).filter((e) => e.details.coin === 'BTC');
     const steps: Array<{ buy: boolean; sz: string; type: string; size: string }> = [
       { buy: true, sz: '1', type: 'position_opened', size: '1' },
       { buy: true, sz: '1', type: 'position_increased', size: '2' },
@@ -66,14 +67,15 @@ describe('tracking: position events, 75 s rounds', () => {
         seller: step.buy ? other : trader,
         sz: step.sz,
       });
-      const event = await waitFor(async () => listener.forTrader(trader)[i], 10000);
+      const event = await waitFor(async () => btc()[i], 10000);
       expect(event.event_type).toBe(step.type);
       expect(event.details).toMatchObject({ coin: 'BTC', current_size: step.size, source: 'stream' });
       expect(event.receivedAt - tradedAt).toBeLessThan(5000);
     }
     const events = listener.forTrader(trader);
-    expect(events.map((e) => e.event_type)).toEqual(steps.map((s) => s.type));
-    expect(events[3].details).toMatchObject({ previous_size: '1.5', size_change: '-3', side: 'short' });
+    expect(btc().map((e) => e.event_type)).toEqual(steps.map((s) => s.type));
+    expect(events.filter((e) => e.details.coin === 'ETH').map((e) => [e.event_type, e.details.source])).toEqual([['position_opened', 'stream']]);
+    expect(btc()[3].details).toMatchObject({ previous_size: '1.5', size_change: '-3', side: 'short' });
 
     const stored = await withClient(db.url, (c) =>
       c.query<{ id: string; published_at: Date | null }>(
