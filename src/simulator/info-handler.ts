@@ -6,6 +6,7 @@ import {
   assetCtxsView,
   clearinghouseStateView,
   metaView,
+  leaderboardView,
   portfolioView,
   userFillsByTimeView,
   userFillsView,
@@ -107,6 +108,7 @@ export class InfoService {
   badRequests = 0;
   injectedFailures = 0;
   delayed = 0;
+  leaderboardRequests = 0;
   private failure: Failure | undefined;
   private slow: { delayMs: number; until: number } | undefined;
 
@@ -124,6 +126,12 @@ export class InfoService {
 
   slowDown(delayMs: number, forMs: number | undefined): void {
     this.slow = delayMs > 0 ? { delayMs, until: forMs === undefined ? Infinity : this.clock() + forMs } : undefined;
+  }
+
+  /** The public leaderboard file (stats-data, not /info: no weight, counted apart). */
+  leaderboard(): { leaderboardRows: unknown[] } {
+    this.leaderboardRequests++;
+    return leaderboardView(this.market());
   }
 
   /** How long to hold the next response (0 = none). */
