@@ -8,7 +8,10 @@ const DESCRIPTION =
   'Traders ranked over a time window (`1d`, `7d`, `30d`, `all`), from the newest leaderboard generation (recomputed ' +
   'every LEADERBOARD_INTERVAL_SECONDS). `rank` is the position in the requested order. Only traders with at least ' +
   '`min_trades` trades and `min_volume_usd` of volume in the window are listed (defaults 10 and 100, the score\'s ' +
-  'eligibility). Money is in decimal strings; unknown values are null and sort last. `coverage` tells, per metric, ' +
+  'eligibility; `exchange_reported` rows pass min_trades). Sorted by copy_score (risk-adjusted, see the README) unless sort_by ' +
+  'says otherwise. Every figure is a number: USD rounded to cents, ratios and scores to 6 significant digits; unknown ' +
+  'values are null and sort last. `exchange_reported` marks windows whose volume, PnL and ROI are the exchange\'s own ' +
+  'figures (its public leaderboard file). `coverage` tells, per metric, ' +
   'whether it covers the whole window or only what the service has seen. Cached in Redis per parameter set until the ' +
   'next generation or LEADERBOARD_CACHE_TTL_SECONDS. Before the first generation: 200 with no items and computed_at null.';
 const BAD_REQUEST = {
