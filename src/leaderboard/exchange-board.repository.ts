@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { withAdvisoryLock } from '../database/advisory-lock';
 import { DataSource } from 'typeorm';
 import type { ExchangeBoardRow, ExchangeBoardWindow } from '../hyperliquid/stats-leaderboard-parser';
 
@@ -15,20 +16,8 @@ export class ExchangeBoardRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Runs `fn` holding the advisory lock on one pooled connection; null when another worker holds it. */
-  async withLock<T>(fn: () => Promise<T>): Promise<T | null> {
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ ok }]: Array<{ ok: boolean }> = await runner.query('SELECT pg_try_advisory_lock($1) AS ok', [EXCHANGE_BOARD_LOCK_KEY]);
-      if (!ok) return null;
-      try {
-        return await fn();
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [EXCHANGE_BOARD_LOCK_KEY]).catch(() => undefined);
-      }
-    } finally {
-      await runner.release();
-    }
+  withLock<T>(fn: () => Promise<T>): Promise<T | null> {
+    return withAdvisoryLock(this.db, EXCHANGE_BOARD_LOCK_KEY, fn);
   }
 
   /** Seconds since the last read of the file (by the database clock); null when never read. */
@@ -40,7 +29,8 @@ export class ExchangeBoardRepository {
   }
 
   /**
-   * Makes every address of `rows` a known trader and stores its reported figures (one statement
+   * Makes every address of `rows` a known trader (inactive: not tracked until discovery sees it
+   * trade, so tens of thousands of seeded wallets never crowd the tracking budget) and stores its reported figures (one statement
    * per chunk). Returns how many traders were new.
    */
   async upsert(rows: readonly ExchangeBoardRow[]): Promise<number> {
@@ -56,7 +46,7 @@ export class ExchangeBoardRepository {
       `WITH input AS (
          SELECT * FROM unnest(${unnest}) AS u(address, display_name, account_value, ${cols.join(', ')})
        ), ins AS (
-         INSERT INTO traders (address) SELECT address FROM input ORDER BY address
+         INSERT INTO traders (address, is_active) SELECT address, false FROM input ORDER BY address
          ON CONFLICT (address) DO NOTHING
          RETURNING id, address
        ), ids AS (

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryRunner } from 'typeorm';
+import { withAdvisoryLock } from '../database/advisory-lock';
+import { DataSource } from 'typeorm';
 import type { LeaderboardWindow } from './leaderboard-windows';
 import type { RiskFigures, RiskFill, RiskInputs, SnapshotPoint, ValuePoint } from './risk-metrics';
 
@@ -26,20 +27,8 @@ export class RiskRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Runs `fn` holding the refresh's advisory lock; null when another worker holds it. */
-  async withLock<T>(fn: () => Promise<T>): Promise<T | null> {
-    const runner: QueryRunner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ ok }]: Array<{ ok: boolean }> = await runner.query('SELECT pg_try_advisory_lock($1) AS ok', [RISK_LOCK_KEY]);
-      if (!ok) return null;
-      try {
-        return await fn();
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [RISK_LOCK_KEY]).catch(() => undefined);
-      }
-    } finally {
-      await runner.release();
-    }
+  withLock<T>(fn: () => Promise<T>): Promise<T | null> {
+    return withAdvisoryLock(this.db, RISK_LOCK_KEY, fn);
   }
 
   /**
