@@ -81,7 +81,8 @@ export class TrackingRunner implements BeforeApplicationShutdown {
       }
       await this.drainGaps();
       await this.drainSuspects();
-      for (;;) {
+      // Not past a shutdown: work() gives an aborted batch straight back, and claiming it again would spin.
+      while (!this.abort.signal.aborted) {
         const claimed = await this.claim(true);
         if (claimed.length === 0) break;
         await this.work(claimed, 'signal');
