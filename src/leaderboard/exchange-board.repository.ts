@@ -42,27 +42,26 @@ export class ExchangeBoardRepository {
     const cols = windows.flatMap((w) => [`pnl_${SUFFIX[w]}`, `roi_${SUFFIX[w]}`, `vlm_${SUFFIX[w]}`]);
     const types = windows.flatMap(() => ['numeric', 'float8', 'numeric']);
     const unnest = ['varchar', 'varchar', 'numeric', ...types].map((t, i) => `$${i + 1}::${t}[]`).join(', ');
+    // Two statements: the second's snapshot sees the traders discovery inserted meanwhile (one
+    // statement's snapshot would not, and their rows would be skipped).
     const [{ added }]: Array<{ added: number }> = await this.db.query(
+      `WITH ins AS (
+         INSERT INTO traders (address, is_active) SELECT a, false FROM unnest($1::varchar[]) AS u(a) ORDER BY a
+         ON CONFLICT (address) DO NOTHING
+         RETURNING 1
+       ) SELECT count(*)::int AS added FROM ins`,
+      [params[0]],
+    );
+    await this.db.query(
       `WITH input AS (
          SELECT * FROM unnest(${unnest}) AS u(address, display_name, account_value, ${cols.join(', ')})
-       ), ins AS (
-         INSERT INTO traders (address, is_active) SELECT address, false FROM input ORDER BY address
-         ON CONFLICT (address) DO NOTHING
-         RETURNING id, address
-       ), ids AS (
-         SELECT id, address FROM ins
-         UNION ALL
-         SELECT t.id, t.address FROM traders t JOIN input i ON i.address = t.address
-       ), up AS (
-         INSERT INTO exchange_board_rows AS x (trader_id, display_name, account_value, ${cols.join(', ')}, fetched_at)
-         SELECT ids.id, i.display_name, i.account_value, ${cols.map((c) => `i.${c}`).join(', ')}, now()
-           FROM input i JOIN ids ON ids.address = i.address
-         ON CONFLICT (trader_id) DO UPDATE SET
-           display_name = EXCLUDED.display_name, account_value = EXCLUDED.account_value,
-           ${cols.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, fetched_at = EXCLUDED.fetched_at
-         RETURNING 1
        )
-       SELECT (SELECT count(*) FROM ins)::int AS added, (SELECT count(*) FROM up)::int AS stored`,
+       INSERT INTO exchange_board_rows AS x (trader_id, display_name, account_value, ${cols.join(', ')}, fetched_at)
+       SELECT t.id, i.display_name, i.account_value, ${cols.map((c) => `i.${c}`).join(', ')}, now()
+         FROM input i JOIN traders t ON t.address = i.address
+       ON CONFLICT (trader_id) DO UPDATE SET
+         display_name = EXCLUDED.display_name, account_value = EXCLUDED.account_value,
+         ${cols.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, fetched_at = EXCLUDED.fetched_at`,
       params,
     );
     return added;

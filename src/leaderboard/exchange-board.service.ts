@@ -11,7 +11,7 @@ const REFRESH_SECONDS = 86_400;
 /** How often a worker checks whether the file is due (cheap: one indexed row). */
 const CHECK_MS = 60_000;
 /** After a failed read. */
-const RETRY_MS = 5 * 60_000;
+const RETRY_MS = 30_000;
 /** Rows per statement. */
 const CHUNK = 5_000;
 
