@@ -8,6 +8,7 @@ import { createTestRedis } from '../support/redis';
 
 /** 4,997 traders and 3 market makers: a file of 5,000 wallets (the two vaults are not on it). */
 const TRADERS = 4997;
+const BUDGET = 12_000;
 
 /**
  * Day-one coverage (issue 19): a fresh install against the simulator's leaderboard file lists its
@@ -22,9 +23,10 @@ describe('day one: the exchange leaderboard file seeds the board', () => {
   let file: ReturnType<typeof parseExchangeBoard>;
 
   beforeAll(async () => {
-    // A calm stream: tracking keeps up with its baselines and leaves budget over for the backfill
-    // (enrichment only spends while the budget's last minute is under half used).
-    sim = await startSimulator({ seed: 19, traders: TRADERS, tradeRate: 2 });
+    // A calm stream and a budget with room: tracking and the vault checks (userRole, 60 weight each,
+    // low priority) keep up and leave weight over for the backfill (enrichment only spends while the
+    // budget's last minute is under half used; issue 15's low-priority share is for a full budget).
+    sim = await startSimulator({ seed: 19, traders: TRADERS, tradeRate: 2, weightPerMinute: BUDGET });
     file = parseExchangeBoard(await (await fetch(`${sim.httpUrl}/Mainnet/leaderboard`)).json());
     db = await createTestDatabase();
     const redis = await createTestRedis();
@@ -37,6 +39,7 @@ describe('day one: the exchange leaderboard file seeds the board', () => {
       WEBSOCKET_URL: sim.wsUrl,
       EXCHANGE_LEADERBOARD_URL: `${sim.httpUrl}/Mainnet/leaderboard`,
       LEADERBOARD_INTERVAL_SECONDS: '3600',
+      RATE_LIMIT_WEIGHT_PER_MINUTE: String(BUDGET),
       THROTTLE_LIMIT_PER_MINUTE: '1000000',
     });
   }, 60_000);
