@@ -19,6 +19,8 @@ export class AppConfig {
   rateLimitWeightPerMinute!: number;
   leaderboardCacheTtlSeconds!: number;
   adminApiKey!: string | null;
+  /** The exchange's public leaderboard file (seeds the board); null = off. */
+  exchangeLeaderboardUrl!: string | null;
   dbMigrate!: boolean;
   /** Connections in this process's Postgres pool (1 for the embedded demo database). */
   dbPoolMax!: number;

@@ -22,6 +22,15 @@ describe('loadConfig', () => {
       max_profit_usd: 0.1,
     });
     expect(c.corsOrigins).toBe('*');
+    expect(c.exchangeLeaderboardUrl).toBe('https://stats-data.hyperliquid.xyz/Mainnet/leaderboard');
+  });
+
+  it('turns the exchange leaderboard seeding off with an empty EXCHANGE_LEADERBOARD_URL, rejects a non-URL', () => {
+    expect(loadConfig({ EXCHANGE_LEADERBOARD_URL: '' }).exchangeLeaderboardUrl).toBeNull();
+    expect(loadConfig({ EXCHANGE_LEADERBOARD_URL: 'http://127.0.0.1:8080/Mainnet/leaderboard' }).exchangeLeaderboardUrl).toBe(
+      'http://127.0.0.1:8080/Mainnet/leaderboard',
+    );
+    expect(() => loadConfig({ EXCHANGE_LEADERBOARD_URL: 'ftp://x' })).toThrow(/EXCHANGE_LEADERBOARD_URL/);
   });
 
   it('parses role lists, coins, booleans, a trailing /info and partial weights', () => {

@@ -65,6 +65,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): AppConfig
     rateLimitWeightPerMinute: vars.RATE_LIMIT_WEIGHT_PER_MINUTE,
     leaderboardCacheTtlSeconds: vars.LEADERBOARD_CACHE_TTL_SECONDS,
     adminApiKey: vars.ADMIN_API_KEY ?? null,
+    // Set but empty: off (an unset variable takes the default).
+    exchangeLeaderboardUrl: env.EXCHANGE_LEADERBOARD_URL?.trim() === '' ? null : vars.EXCHANGE_LEADERBOARD_URL,
     dbMigrate: vars.DB_MIGRATE,
     dbPoolMax: vars.DB_POOL_MAX,
     logLevel: vars.LOG_LEVEL,

@@ -174,6 +174,10 @@ export class EnvironmentVariables {
 
   @IsString()
   CORS_ORIGINS = '*';
+
+  /** The exchange's public leaderboard file; set to an empty value to turn the seeding off (config.loader.ts). */
+  @Validate(UrlConstraint, ['http:', 'https:'])
+  EXCHANGE_LEADERBOARD_URL = 'https://stats-data.hyperliquid.xyz/Mainnet/leaderboard';
   // ---- Beyond the contract: tuning knobs with safe defaults ----
 
   @Transform(toInt)

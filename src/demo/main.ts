@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     REDIS_URL: redisUrl,
     HYPERLIQUID_API_URL: running.sim.httpUrl,
     WEBSOCKET_URL: running.sim.wsUrl,
+    EXCHANGE_LEADERBOARD_URL: env('EXCHANGE_LEADERBOARD_URL') ?? `${running.sim.httpUrl}/Mainnet/leaderboard`,
     TRACKING_INTERVAL_SECONDS: env('TRACKING_INTERVAL_SECONDS') ?? '15',
     LEADERBOARD_INTERVAL_SECONDS: env('LEADERBOARD_INTERVAL_SECONDS') ?? '30',
     LOG_LEVEL: env('LOG_LEVEL') ?? 'info',

@@ -75,7 +75,8 @@ export class FillsRepository {
         SELECT address, min(time), max(time), count(*) FROM parties GROUP BY address ORDER BY address
         ON CONFLICT (address) DO UPDATE SET
           last_seen_trading_at = GREATEST(traders.last_seen_trading_at, EXCLUDED.last_seen_trading_at),
-          trades_seen = traders.trades_seen + EXCLUDED.trades_seen
+          trades_seen = traders.trades_seen + EXCLUDED.trades_seen,
+          is_active = true -- a trader seeded from the exchange's leaderboard file is tracked once it trades
         RETURNING (xmax = 0) AS is_new
       )
       SELECT (SELECT json_agg(json_build_array(coin, tid::text)) FROM ins) AS inserted,

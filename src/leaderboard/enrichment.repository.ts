@@ -25,7 +25,9 @@ export class EnrichmentRepository {
 
   /**
    * Claims (with a lease) the most promising traders due for enrichment: on the newest board,
-   * with trades, never enriched or not for `refreshHours`, by volume then realized PnL.
+   * with trades or seeded from the exchange's leaderboard file (exchange-reported), never enriched
+   * or not for `refreshHours`; the profitable first (realized or exchange-reported PnL over all
+   * time), then by volume, then PnL.
    */
   async claim(worker: string, limit: number, refreshHours: number, leaseSeconds: number): Promise<EnrichmentClaim[]> {
     const rows: Array<{ trader_id: string; address: string; fills_since: Date | null; fills_until: Date | null }> = await this.db.query(
@@ -36,10 +38,10 @@ export class EnrichmentRepository {
            FROM g
            JOIN leaderboard_metrics m ON m.generation = g.id AND m."window" = 'all'
            LEFT JOIN trader_enrichment e ON e.trader_id = m.trader_id
-          WHERE m.trades_count > 0
+          WHERE (m.trades_count > 0 OR m.exchange_reported)
             AND (e.enriched_at IS NULL OR e.enriched_at < now() - $3::int * interval '1 hour')
             AND (e.claimed_until IS NULL OR e.claimed_until < now())
-          ORDER BY m.total_volume_usd DESC, m.realized_pnl_usd DESC NULLS LAST, m.trader_id
+          ORDER BY coalesce(m.realized_pnl_usd > 0, false) DESC, m.total_volume_usd DESC, m.realized_pnl_usd DESC NULLS LAST, m.trader_id
           LIMIT $2
        ), claimed AS (
          INSERT INTO trader_enrichment AS e (trader_id, claimed_until, claimed_by)
@@ -123,6 +125,18 @@ export class EnrichmentRepository {
         result.portfolio,
       ],
     );
+  }
+
+  /** Traders on the newest board still due for a first enrichment (for the progress line). */
+  async remaining(): Promise<number> {
+    const [{ n }]: Array<{ n: number }> = await this.db.query(
+      `SELECT count(*)::int AS n
+         FROM leaderboard_metrics m
+         LEFT JOIN trader_enrichment e ON e.trader_id = m.trader_id
+        WHERE m.generation = (SELECT id FROM leaderboard_generations WHERE computed_at IS NOT NULL ORDER BY id DESC LIMIT 1)
+          AND m."window" = 'all' AND (m.trades_count > 0 OR m.exchange_reported) AND e.enriched_at IS NULL`,
+    );
+    return n;
   }
 
   /** A failed trader is retried after a back-off that doubles (5 min … 6 h). */

@@ -16,6 +16,8 @@ const REFRESH_HOURS = 6;
 const IDLE_MS = 30_000;
 /** Enrichment only spends while the shared budget's last minute is below this share. */
 const BUDGET_SHARE = 0.5;
+/** A progress line at most this often. */
+const PROGRESS_MS = 30_000;
 /** Re-read this much before the previous fetch (fills the exchange showed late are upserted again). */
 const OVERLAP_MS = 5 * 60_000;
 /** More pages than the exchange's 10,000 kept fills can fill: a bound, not a limit in practice. */
@@ -37,6 +39,8 @@ export class EnrichmentService implements OnApplicationBootstrap, BeforeApplicat
   private wakeUp: (() => void) | null = null;
   readonly worker = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   lastEnrichedAt: number | null = null;
+  private enrichedSinceProgress = 0;
+  private lastProgressAt = 0;
 
   constructor(
     private readonly repo: EnrichmentRepository,
@@ -85,12 +89,24 @@ export class EnrichmentService implements OnApplicationBootstrap, BeforeApplicat
       await this.enrich(claim, signal);
       this.metrics.enrichTraders.inc({ result: 'ok' });
       this.lastEnrichedAt = Date.now();
+      this.enrichedSinceProgress++;
+      await this.progress();
     } catch (err) {
       if (signal.aborted) return;
       this.metrics.enrichTraders.inc({ result: 'failed' });
       this.logger.warn({ msg: 'enrichment failed', address: claim.address, error: (err as Error).message });
       await this.repo.fail(claim.traderId, (err as Error).message);
     }
+  }
+
+  /** The backfill's progress line: traders done since the last line, and those still due a first fetch. */
+  private async progress(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastProgressAt < PROGRESS_MS) return;
+    this.lastProgressAt = now;
+    const remaining = await this.repo.remaining().catch(() => null);
+    this.logger.log({ msg: 'backfill progress', enriched: this.enrichedSinceProgress, remaining, worker: this.worker });
+    this.enrichedSinceProgress = 0;
   }
 
   /** Waits IDLE_MS, or less when woken; rejects when aborted. */

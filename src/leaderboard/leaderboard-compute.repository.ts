@@ -4,8 +4,13 @@ import { DataSource, QueryRunner } from 'typeorm';
 import type { LeaderboardWeights } from '../config/app-config';
 import { LeaderboardSourcesRepository, SourceRefresh } from './leaderboard-sources.repository';
 import { LEDGER_EPOCH, lit, num, saneNotional, Times, WindowSql, WINDOWS } from './leaderboard-sql';
-import { LEADERBOARD_WINDOWS, LeaderboardWindow } from './leaderboard-windows';
+import { COPY_SCORE } from './copy-score';
+import { LEADERBOARD_WINDOWS, LeaderboardWindow, WINDOW_DAYS } from './leaderboard-windows';
+import { THIN_SERIES } from './risk-metrics';
 import { SCORE_CLIP_HIGH, SCORE_CLIP_LOW } from './score';
+
+/** The exchange's leaderboard window each of ours reads (exchange_board_rows columns). */
+const EXCHANGE_WINDOW: Readonly<Record<LeaderboardWindow, string>> = { '1d': 'day', '7d': 'week', '30d': 'month', all: 'all' };
 
 /** Advisory-lock key of the leaderboard run (one run at a time across every worker). */
 export const LEADERBOARD_LOCK_KEY = 727_003;
@@ -363,9 +368,15 @@ export class LeaderboardComputeRepository {
     const start: Record<string, string> = { '1': lit(times.s1), '7': lit(times.s7), '30': lit(times.s30), a: `'-infinity'::timestamptz` };
     const cols = WINDOWS.map(({ name, s }) => {
       const all = name === 'all';
+      const xw = EXCHANGE_WINDOW[name];
       const trades = `(${all ? 'coalesce(l.n_all, 0)' : `coalesce(l.n_all - l.n_p${s}, 0)`} + coalesce(r.n, 0) + coalesce(p.xn_${s}, 0))`;
       const points = all ? 'a.trader_id IS NOT NULL' : `coalesce(a.last_t > ${start[s]}, false)`;
       const volume = `(${all ? 'coalesce(l.v_all, 0)' : `coalesce(l.v_all - l.v_p${s}, 0)`} + coalesce(r.v, 0) + coalesce(p.xv_${s}, 0))`;
+      const volumeCovered = `(${s === 'a' ? ls : start[s]} >= ${ls} OR coalesce(e.fills_since <= ${start[s]} AND e.fills_until >= ${ls}, false))`;
+      // The exchange's own figures stand in where what we have seen does not cover the window (all
+      // time: until the whole fill history is known).
+      const ownCovers = all ? `coalesce(e.fills_since = '-infinity', false)` : volumeCovered;
+      const exchange = `(x.vlm_${xw} IS NOT NULL AND NOT ${ownCovers})`;
       return [
         `${trades}::int AS tr_${s}`,
         `${volume} AS vol_${s}`,
@@ -375,24 +386,41 @@ export class LeaderboardComputeRepository {
         `CASE WHEN h.has_pnl THEN coalesce(p.mp_${s}, 0) END AS mp_${s}`,
         `CASE WHEN h.has_pnl THEN coalesce(p.ml_${s}, 0) END AS ml_${s}`,
         `CASE WHEN h.has_pnl AND a.start_${s} > 0 THEN coalesce(p.pnl_${s}, 0)::float8 / a.start_${s} END AS roi_${s}`,
-        `a.dd_${s} AS dd_${s}`,
+        // A thin account series (a few snapshots) gives way to the drawdown of the fills' equity curve.
+        `CASE WHEN coalesce(a.npts_${s}, 0) < ${THIN_SERIES} AND k${s}.fills_drawdown IS NOT NULL THEN k${s}.fills_drawdown
+              ELSE a.dd_${s} END AS dd_${s}`,
         `a.risk_${s} AS risk_${s}`,
-        all ? `TRUE AS ac_${s}` : `(${trades} > 0 OR coalesce(p.nf_${s}, 0) > 0 OR ${points}) AS ac_${s}`,
+        all ? `TRUE AS ac_${s}` : `(${trades} > 0 OR coalesce(p.nf_${s}, 0) > 0 OR ${points} OR ${exchange}) AS ac_${s}`,
         `(${trades} >= ${Math.floor(opts.minTrades)} AND ${volume} >= ${num(opts.minVolumeUsd)}::numeric) AS el_${s}`,
-        `(${s === 'a' ? ls : start[s]} >= ${ls} OR coalesce(e.fills_since <= ${start[s]} AND e.fills_until >= ${ls}, false)) AS cv_${s}`,
+        `${volumeCovered} AS cv_${s}`,
         `coalesce(e.fills_since <= ${start[s]} AND e.fills_until >= coalesce(t.last_seen_trading_at, '-infinity'), false) AS cp_${s}`,
         all ? `e.portfolio_at IS NOT NULL AS ca_${s}` : `coalesce(a.first_t <= ${start[s]}, false) AS ca_${s}`,
         all
           ? `coalesce(a.first_snap_at <= least(l.first_at, r.first_at, p.first_at), false) AS cr_${s}`
           : `coalesce(a.first_snap_at <= ${start[s]}, false) AS cr_${s}`,
+        `${exchange} AS xr_${s}`,
+        `x.vlm_${xw} AS xvol_${s}`,
+        `x.pnl_${xw} AS xpnl_${s}`,
+        `x.roi_${xw} AS xroi_${s}`,
+        `k${s}.sharpe_ratio AS sh_${s}`,
+        `k${s}.sortino_ratio AS so_${s}`,
+        `k${s}.avg_holding_seconds AS hold_${s}`,
+        `k${s}.profitable_days_share AS pd_${s}`,
+        `k${s}.profitable_weeks_share AS pw_${s}`,
+        `k${s}.avg_leverage AS lev_${s}`,
+        `k${s}.avg_position_usd AS pos_${s}`,
       ].join(',\n             ');
     }).join(',\n             ');
+    const riskJoins = WINDOWS.map(
+      ({ name, s }) => `LEFT JOIN trader_risk k${s} ON k${s}.trader_id = t.id AND k${s}."window" = '${name}'`,
+    ).join('\n        ');
     return `
       CREATE TEMP TABLE lb_wide ON COMMIT DROP AS
       SELECT t.id AS trader_id, t.address,
-             coalesce(a.latest_av::numeric, t.account_value) AS account_value_usd,
+             coalesce(a.latest_av::numeric, t.account_value, x.account_value) AS account_value_usd,
              greatest(0, floor(extract(epoch FROM (${t0} - coalesce(least(l.first_at, r.first_at, p.first_at), t.first_seen_at))) / 86400))::int
                AS age,
+             (extract(epoch FROM (${t0} - greatest(t.last_seen_trading_at, p.last_at))) / 86400)::float8 AS idle,
              coalesce(e.fills_since = '-infinity', false) AS cov_age,
              ${cols}
         FROM traders t
@@ -401,8 +429,24 @@ export class LeaderboardComputeRepository {
         LEFT JOIN leaderboard_pnl_cache p ON p.trader_id = t.id
         LEFT JOIN leaderboard_account_cache a ON a.trader_id = t.id
         LEFT JOIN trader_enrichment e ON e.trader_id = t.id
+        LEFT JOIN exchange_board_rows x ON x.trader_id = t.id
+        ${riskJoins}
        CROSS JOIN LATERAL (SELECT p.trader_id IS NOT NULL OR e.fills_until IS NOT NULL AS has_pnl) h
        WHERE ${opts.includeVaults ? 'TRUE' : 'NOT t.is_vault'}`;
+  }
+
+  /** copy_score of window `s` of an lb_wide row `w` (see copy-score.ts, the reference). */
+  private copyScoreExpr(s: string): string {
+    const c = COPY_SCORE;
+    const g = `ln(greatest(1 + w.roi_${s}, 1e-9))`;
+    const hold = `coalesce(w.hold_${s} / (w.hold_${s} + ${c.LATENCY_MULTIPLE * c.COPY_LATENCY_SECONDS}), 1)`;
+    const size = `CASE WHEN w.pos_${s} > 0 THEN least(1, sqrt(${c.SIZE_REFERENCE_USD} / w.pos_${s})) ELSE 1 END`;
+    return `CASE WHEN w.roi_${s} IS NULL OR w.dd_${s} IS NULL THEN NULL
+                 WHEN ${g} <= 0 THEN ${g}
+                 ELSE ${g} / greatest(w.dd_${s}, ${c.DRAWDOWN_FLOOR})
+                      * least(1, w.age / ${c.MIN_HISTORY_DAYS}.0) * least(1, w.tr_${s} / ${c.MIN_TRADES}.0)
+                      * power(0.5, greatest(0, coalesce(w.idle, 0) - ${c.GRACE_DAYS}) / ${c.HALF_LIFE_DAYS}.0)
+                      * ${hold} * ${size} END`;
   }
 
   /** The score's clip bounds per window: p5 and p95 of each scored metric over the eligible. */
@@ -446,20 +490,32 @@ export class LeaderboardComputeRepository {
               OFFSET 0) x`;
   }
 
-  /** Writes one window's rows straight into its leaf table. */
+  /** Writes one window's rows straight into its leaf table (the exchange's figures where they stand in). */
   private insertSql(id: number, win: WindowSql, weights: LeaderboardWeights): string {
     const s = win.s;
+    const days = WINDOW_DAYS[win.name];
     return `
       INSERT INTO leaderboard_metrics_g${id}_${win.name} (
         generation, "window", trader_id, address, eligible, score_rank, trader_score, account_age_days,
         total_volume_usd, trades_count, win_rate, avg_risk_ratio, max_drawdown, max_profit_usd, max_loss_usd,
         realized_pnl_usd, account_value_usd, roi, profit_factor,
-        cov_volume, cov_pnl, cov_account, cov_risk, cov_age)
+        cov_volume, cov_pnl, cov_account, cov_risk, cov_age,
+        copy_score, sharpe_ratio, sortino_ratio, avg_holding_hours, profitable_days_share, profitable_weeks_share,
+        avg_leverage, trades_per_day, days_since_last_trade, exchange_reported)
       SELECT ${id}, '${win.name}', w.trader_id, w.address, w.el_${s}, k.rnk,
              CASE WHEN k.trader_id IS NOT NULL THEN k.score ELSE ${this.scoreExpr(s, weights)} END,
-             w.age, w.vol_${s}, w.tr_${s}, w.wr_${s}, w.risk_${s}, w.dd_${s}, w.mp_${s}, w.ml_${s},
-             w.pnl_${s}, w.account_value_usd, w.roi_${s}, w.pf_${s},
-             w.cv_${s}, w.cp_${s}, w.ca_${s}, w.cr_${s}, w.cov_age
+             w.age,
+             CASE WHEN w.xr_${s} THEN greatest(w.vol_${s}, w.xvol_${s}) ELSE w.vol_${s} END,
+             w.tr_${s}, w.wr_${s}, w.risk_${s}, w.dd_${s}, w.mp_${s}, w.ml_${s},
+             CASE WHEN w.xr_${s} AND NOT w.cp_${s} THEN w.xpnl_${s} ELSE w.pnl_${s} END,
+             w.account_value_usd,
+             CASE WHEN w.xr_${s} AND NOT (w.cp_${s} AND w.ca_${s}) THEN w.xroi_${s} ELSE w.roi_${s} END,
+             w.pf_${s},
+             w.cv_${s}, w.cp_${s}, w.ca_${s}, w.cr_${s}, w.cov_age,
+             ${this.copyScoreExpr(s)},
+             w.sh_${s}, w.so_${s}, w.hold_${s} / 3600, w.pd_${s}, w.pw_${s}, w.lev_${s},
+             w.tr_${s} / greatest(1, ${days === null ? 'w.age' : `least(${days}, w.age)`})::float8,
+             w.idle, w.xr_${s}
         FROM lb_wide w
         LEFT JOIN lb_bounds b ON b."window" = '${win.name}'
         LEFT JOIN lb_rank_${s} k ON k.trader_id = w.trader_id

@@ -5,6 +5,7 @@
 
 /** Every metric a leaderboard row carries, in response order; each is a valid `sort_by`. */
 export const SORT_FIELDS = [
+  'copy_score',
   'trader_score',
   'win_rate',
   'total_volume_usd',
@@ -18,11 +19,22 @@ export const SORT_FIELDS = [
   'max_drawdown',
   'avg_risk_ratio',
   'account_age_days',
+  'sharpe_ratio',
+  'sortino_ratio',
+  'avg_holding_hours',
+  'profitable_days_share',
+  'profitable_weeks_share',
+  'avg_leverage',
+  'trades_per_day',
+  'days_since_last_trade',
 ] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 
 export const SORT_ORDERS = ['asc', 'desc'] as const;
 export type SortOrder = (typeof SORT_ORDERS)[number];
+
+/** The default `sort_by`: the risk-adjusted score a follower should rank by. */
+export const DEFAULT_SORT: SortField = 'copy_score';
 
 /** Eligibility for the score's population and the default list filters (the seed's minimums). */
 export const DEFAULT_MIN_TRADES = 10;
@@ -49,6 +61,7 @@ export function expandCoverage(flags: CoverageFlags, accountValueKnown: boolean)
   const pnl = flags.pnl;
   const account = flags.account;
   return {
+    copy_score: pnl && account,
     trader_score: flags.volume && pnl && account && flags.risk,
     win_rate: pnl,
     total_volume_usd: flags.volume,
@@ -62,5 +75,13 @@ export function expandCoverage(flags: CoverageFlags, accountValueKnown: boolean)
     max_drawdown: account,
     avg_risk_ratio: flags.risk,
     account_age_days: flags.age,
+    sharpe_ratio: account,
+    sortino_ratio: account,
+    avg_holding_hours: pnl,
+    profitable_days_share: account,
+    profitable_weeks_share: account,
+    avg_leverage: flags.risk,
+    trades_per_day: flags.volume,
+    days_since_last_trade: flags.volume,
   };
 }

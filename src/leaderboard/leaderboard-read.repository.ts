@@ -37,10 +37,21 @@ export interface MetricRow {
   cov_account: boolean;
   cov_risk: boolean;
   cov_age: boolean;
+  copy_score: number | null;
+  sharpe_ratio: number | null;
+  sortino_ratio: number | null;
+  avg_holding_hours: number | null;
+  profitable_days_share: number | null;
+  profitable_weeks_share: number | null;
+  avg_leverage: number | null;
+  trades_per_day: number;
+  days_since_last_trade: number | null;
+  exchange_reported: boolean;
 }
 
 /** Sortable API field → column (a whitelist: only these names ever reach the SQL). */
 const SORT_COLUMNS: Readonly<Record<SortField, string>> = {
+  copy_score: 'copy_score',
   trader_score: 'trader_score',
   win_rate: 'win_rate',
   total_volume_usd: 'total_volume_usd',
@@ -54,14 +65,27 @@ const SORT_COLUMNS: Readonly<Record<SortField, string>> = {
   max_drawdown: 'max_drawdown',
   avg_risk_ratio: 'avg_risk_ratio',
   account_age_days: 'account_age_days',
+  sharpe_ratio: 'sharpe_ratio',
+  sortino_ratio: 'sortino_ratio',
+  avg_holding_hours: 'avg_holding_hours',
+  profitable_days_share: 'profitable_days_share',
+  profitable_weeks_share: 'profitable_weeks_share',
+  avg_leverage: 'avg_leverage',
+  trades_per_day: 'trades_per_day',
+  days_since_last_trade: 'days_since_last_trade',
 };
+
+/** The list filters: an exchange-reported row counts as having the trades (the exchange does not say how many). */
+const FILTER = `trades_count >= $3 OR exchange_reported`;
 
 const COLUMNS = `
   "window", trader_id, address, eligible, score_rank, trader_score, account_age_days,
   trim_scale(total_volume_usd)::text AS total_volume_usd, trades_count, win_rate, avg_risk_ratio, max_drawdown,
   trim_scale(max_profit_usd)::text AS max_profit_usd, trim_scale(max_loss_usd)::text AS max_loss_usd,
   trim_scale(realized_pnl_usd)::text AS realized_pnl_usd, trim_scale(account_value_usd)::text AS account_value_usd,
-  roi, profit_factor, cov_volume, cov_pnl, cov_account, cov_risk, cov_age`;
+  roi, profit_factor, cov_volume, cov_pnl, cov_account, cov_risk, cov_age,
+  copy_score, sharpe_ratio, sortino_ratio, avg_holding_hours, profitable_days_share, profitable_weeks_share,
+  avg_leverage, trades_per_day, days_since_last_trade, exchange_reported`;
 
 /** Reads of the newest finished generation (the api role's side of the leaderboard). */
 @Injectable()
@@ -126,7 +150,7 @@ export class LeaderboardReadRepository {
     return this.db.query(
       // m.<column>: the stored value, not the text the select list turns it into.
       `SELECT ${COLUMNS} FROM leaderboard_metrics m
-        WHERE generation = $1 AND "window" = $2 AND trades_count >= $3 AND total_volume_usd >= $4::numeric
+        WHERE generation = $1 AND "window" = $2 AND (${FILTER}) AND total_volume_usd >= $4::numeric
         ORDER BY m.${column} ${dir} NULLS LAST, m.trader_id ${tie}
         LIMIT $5 OFFSET $6`,
       [generation, window, minTrades, String(minVolumeUsd), limit, offset],
@@ -136,7 +160,7 @@ export class LeaderboardReadRepository {
   async count(generation: number, window: LeaderboardWindow, minTrades: number, minVolumeUsd: number): Promise<number> {
     const [row]: Array<{ n: string }> = await this.db.query(
       `SELECT count(*) AS n FROM leaderboard_metrics
-        WHERE generation = $1 AND "window" = $2 AND trades_count >= $3 AND total_volume_usd >= $4::numeric`,
+        WHERE generation = $1 AND "window" = $2 AND (${FILTER}) AND total_volume_usd >= $4::numeric`,
       [generation, window, minTrades, String(minVolumeUsd)],
     );
     return Number(row.n);

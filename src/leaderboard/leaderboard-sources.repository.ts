@@ -3,7 +3,7 @@ import { QueryRunner } from 'typeorm';
 import { lit, saneAmount, saneNotional, Times, WINDOWS } from './leaderboard-sql';
 
 /** Bump when a cached column's formula changes: the caches are then rebuilt on the next run. */
-export const SOURCE_CACHE_VERSION = 1;
+export const SOURCE_CACHE_VERSION = 2;
 
 interface SourceMarks {
   t0: Date;
@@ -145,7 +145,7 @@ export class LeaderboardSourcesRepository {
       SELECT trader_id, bk, k, count(*)::int AS n, sum(net) AS net,
              max(net) FILTER (WHERE k = 1) AS hi, min(net) FILTER (WHERE k = -1) AS lo,
              (count(*) FILTER (WHERE pre))::int AS xn, sum(${saneNotional('px', 'sz')}) FILTER (WHERE pre) AS xv,
-             min(time) AS first_at, sum(tid) AS tids
+             min(time) AS first_at, max(time) AS last_at, sum(tid) AS tids
         FROM (SELECT trader_id, tid, time, net, px, sz, pre, bk, CASE WHEN closing THEN sign(net)::int ELSE 0 END AS k
                 FROM (SELECT trader_id, tid, time, px, sz,
                              coalesce(${saneAmount('closed_pnl')}, 0) - coalesce(${saneAmount('fee')}, 0) AS net,
@@ -179,7 +179,7 @@ export class LeaderboardSourcesRepository {
       ].join(',\n             '),
     ).join(',\n             ');
     return `
-      SELECT trader_id, ${cols}, min(first_at) AS first_at, sum(n)::bigint AS sig_n, sum(tids) AS sig_k
+      SELECT trader_id, ${cols}, min(first_at) AS first_at, max(last_at) AS last_at, sum(n)::bigint AS sig_n, sum(tids) AS sig_k
         FROM lb_pnl_b
        GROUP BY trader_id`;
   }
@@ -209,6 +209,7 @@ export class LeaderboardSourcesRepository {
           `max(CASE WHEN in_${s} AND pk_${s} > 0 THEN (pk_${s} - av) / pk_${s} END) AS dd_${s}`,
           `max(av) FILTER (WHERE st_${s}) AS start_${s}`,
           `avg(ratio) FILTER (WHERE time > ${starts[s]}) AS risk_${s}`,
+          `count(*) FILTER (WHERE in_${s})::int AS npts_${s}`,
         ].join(',\n             '),
       )
       .join(',\n             ');
@@ -240,6 +241,7 @@ export class LeaderboardSourcesRepository {
              max(CASE WHEN pk_a > 0 THEN (pk_a - av) / pk_a END) AS dd_a,
              max(av) FILTER (WHERE prev_t IS NULL) AS start_a,
              avg(ratio) AS risk_a,
+             count(*)::int AS npts_a,
              ${aggs},
              count(*) AS sig_n,
              sum((date_part('epoch', time) * 1000)::bigint) AS sig_k

@@ -11,7 +11,10 @@ const DESCRIPTION =
   'Traders ranked over a time window (`1d`, `7d`, `30d`, `all`), from the newest leaderboard generation (recomputed ' +
   'every LEADERBOARD_INTERVAL_SECONDS). `rank` is the position in the requested order. Only traders with at least ' +
   '`min_trades` trades and `min_volume_usd` of volume in the window are listed (defaults 10 and 100, the score\'s ' +
-  'eligibility). Money is in decimal strings; unknown values are null and sort last. `coverage` tells, per metric, ' +
+  'eligibility; `exchange_reported` rows pass min_trades). Sorted by copy_score (risk-adjusted, see the README) unless sort_by ' +
+  'says otherwise. Every figure is a number: USD rounded to cents, ratios and scores to 6 significant digits; unknown ' +
+  'values are null and sort last. `exchange_reported` marks windows whose volume, PnL and ROI are the exchange\'s own ' +
+  'figures (its public leaderboard file). `coverage` tells, per metric, ' +
   'whether it covers the whole window or only what the service has seen. Each page is built once per generation ' +
   '(kept in the api process and in Redis until the next generation or LEADERBOARD_CACHE_TTL_SECONDS). Responses ' +
   'carry a strong `ETag` (`If-None-Match` → 304), `Cache-Control: public, max-age=<seconds until the next ' +

@@ -9,6 +9,8 @@ import { LeaderboardHealthIndicator } from './leaderboard.health';
 import { LeaderboardMetrics } from './leaderboard.metrics';
 import { LeaderboardScheduler } from './leaderboard.scheduler';
 import { LeaderboardService } from './leaderboard.service';
+import { RiskRepository } from './risk.repository';
+import { RiskService } from './risk.service';
 
 /**
  * Role `worker`: the leaderboard computation (every LEADERBOARD_INTERVAL_SECONDS and on admin
@@ -25,6 +27,8 @@ import { LeaderboardService } from './leaderboard.service';
     EnrichmentRepository,
     EnrichmentService,
     LeaderboardHealthIndicator,
+    RiskRepository,
+    RiskService,
   ],
   exports: [LeaderboardService],
 })

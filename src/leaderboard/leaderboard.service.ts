@@ -8,6 +8,7 @@ import { EnrichmentService } from './enrichment.service';
 import { ComputedGeneration, LeaderboardComputeRepository } from './leaderboard-compute.repository';
 import { DEFAULT_MIN_TRADES, DEFAULT_MIN_VOLUME_USD } from './leaderboard-fields';
 import { LeaderboardMetrics } from './leaderboard.metrics';
+import { RiskService } from './risk.service';
 
 /** PostgreSQL memory for the run's aggregations and sorts (per sort/hash node). */
 const WORK_MEM = '512MB';
@@ -30,6 +31,7 @@ export class LeaderboardService implements BeforeApplicationShutdown {
     private readonly metrics: LeaderboardMetrics,
     private readonly config: AppConfig,
     private readonly enrichment: EnrichmentService,
+    private readonly risk: RiskService,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
 
@@ -81,6 +83,8 @@ export class LeaderboardService implements BeforeApplicationShutdown {
       });
       await this.announce(result);
       this.enrichment.wake();
+      // Risk figures of the traders whose inputs changed, for the next run (in the background).
+      void this.risk.refresh();
       return result;
     } catch (err) {
       this.metrics.runs.inc({ result: 'failed' });

@@ -70,6 +70,11 @@ export function createRequestHandler(info: InfoService, exchange: ExchangeServic
         if (out.status === 200) return sendJson(res, 200, out.data);
         return send(res, out.status, out.error ?? '', 'text/plain');
       }
+      // The exchange's public leaderboard file (stats-data…/Mainnet/leaderboard): no weight.
+      if (/^\/(Mainnet|Testnet)\/leaderboard$/.test(path)) {
+        if (req.method !== 'GET') return send(res, 405, 'Method Not Allowed', 'text/plain');
+        return sendJson(res, 200, info.leaderboard());
+      }
       if (path.startsWith('/sim/')) {
         const name = path.slice(5);
         const route = CONTROL_ROUTES[name];

@@ -11,6 +11,7 @@ import {
   clearinghouseStateView,
   EMPTY_META,
   metaView,
+  leaderboardView,
   portfolioView,
   userFillsByTimeView,
   userFillsView,
@@ -139,6 +140,7 @@ export class InfoService {
   requests = 0;
   badRequests = 0;
   readonly faults: FaultKnobs;
+  leaderboardRequests = 0;
 
   constructor(
     private readonly market: () => Market,
@@ -162,6 +164,12 @@ export class InfoService {
 
   slowDown(delayMs: number, forMs: number | undefined): void {
     this.faults.slowDown(delayMs, forMs);
+  }
+
+  /** The public leaderboard file (stats-data, not /info: no weight, counted apart). */
+  leaderboard(): { leaderboardRows: unknown[] } {
+    this.leaderboardRequests++;
+    return leaderboardView(this.market());
   }
 
   /** How long to hold the next response (0 = none). */

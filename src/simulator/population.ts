@@ -124,15 +124,19 @@ export function createPopulation(args: PopulationArgs): TraderState[] {
     // Cash such that today's account value is the drawn balance.
     const balance = t.netDeposit;
     t.cashMicro = toMicro(balance - (accountValueOf(t, coins, marks) - t.cashMicro / 1e6));
-    t.history = syntheticHistory(rng, balance, args.now);
+    t.history = syntheticHistory(rng, balance, args.now, t.kind === 'trader' ? t.orderNotionalUsd * t.activity * 4 : 0);
     t.netDeposit = t.history[0].av;
     t.funding = syntheticFunding(t, args);
   }
   return out;
 }
 
-/** 30 days of account-value history ending near `balance`: 48 points over 29 days, 12 over the last day. */
-function syntheticHistory(rng: Rng, balance: number, now: number): HistoryPoint[] {
+/**
+ * 30 days of account-value history ending near `balance`: 48 points over 29 days, 12 over the last
+ * day. The cumulative volume traded `dailyVolumeUsd` a day before the market started (it counts
+ * from a negative origin to 0 at the last synthetic point, so the real trades add on from 0).
+ */
+function syntheticHistory(rng: Rng, balance: number, now: number, dailyVolumeUsd: number): HistoryPoint[] {
   const times: number[] = [];
   for (let k = 0; k < 48; k++) times.push(now - 30 * DAY_MS + Math.round((k * 29 * DAY_MS) / 48));
   for (let k = 0; k < 12; k++) times.push(now - DAY_MS + k * 2 * HOUR_MS);
@@ -143,7 +147,9 @@ function syntheticHistory(rng: Rng, balance: number, now: number): HistoryPoint[
     v = Math.max(balance * 0.05, v / (1 + 0.02 * rng.gaussian()));
   }
   const base = values[0];
-  return times.map((t, k) => ({ t, av: values[k], pnl: values[k] - base, vlmMicro: 0n }));
+  const last = times[times.length - 1];
+  const vlmAt = (t: number) => -BigInt(Math.round(((last - t) / DAY_MS) * dailyVolumeUsd * 1e6));
+  return times.map((t, k) => ({ t, av: values[k], pnl: values[k] - base, vlmMicro: vlmAt(t) }));
 }
 
 /** Hourly funding over the last 24 h on the starting positions (already part of the starting cash). */

@@ -232,31 +232,77 @@ function downsample<T>(points: readonly T[], max: number): T[] {
   return out;
 }
 
-export function portfolioView(market: Market, t: TraderState | undefined): unknown[] {
-  const now = market.now();
-  if (!t) return PERIODS.map(([name]) => [name, { accountValueHistory: [], pnlHistory: [], vlm: '0.0' }]);
+/** The account's portfolio samples followed by its value now. */
+function pointsNow(market: Market, t: TraderState, now: number): HistoryPoint[] {
   const av = accountValueOf(t, market.coins, market.marks);
   const live: HistoryPoint = { t: now, av, pnl: av - t.netDeposit, vlmMicro: t.volumeMicro };
   const hist = t.history;
-  const points = hist.length > 0 && hist[hist.length - 1].t >= now ? [...hist.slice(0, -1), live] : [...hist, live];
+  return hist.length > 0 && hist[hist.length - 1].t >= now ? [...hist.slice(0, -1), live] : [...hist, live];
+}
+
+/** Index of the first point of a window of `span` ms ending now (0 for all time). */
+function windowIndex(points: readonly HistoryPoint[], now: number, span: number): number {
+  let idx = 0;
+  if (span !== Infinity) {
+    const start = now - span;
+    while (idx < points.length - 1 && points[idx].t < start) idx++;
+  }
+  return idx;
+}
+
+/** Volume traded inside the window that starts at point `idx` (the cumulative volume before it). */
+function vlmBase(points: readonly HistoryPoint[], idx: number): bigint {
+  return idx > 0 ? points[idx - 1].vlmMicro : points[0].vlmMicro;
+}
+
+export function portfolioView(market: Market, t: TraderState | undefined): unknown[] {
+  const now = market.now();
+  if (!t) return PERIODS.map(([name]) => [name, { accountValueHistory: [], pnlHistory: [], vlm: '0.0' }]);
+  const points = pointsNow(market, t, now);
+  const live = points[points.length - 1];
   return PERIODS.map(([name, span]) => {
-    let idx = 0;
-    if (span !== Infinity) {
-      const start = now - span;
-      while (idx < points.length - 1 && points[idx].t < start) idx++;
-    }
+    const idx = windowIndex(points, now, span);
     const window = downsample(points.slice(idx), PORTFOLIO_POINTS);
     const base = window[0];
-    const vlmBase = idx > 0 ? points[idx - 1].vlmMicro : 0n;
     return [
       name,
       {
         accountValueHistory: window.map((p) => [p.t, formatUsd(p.av)]),
         pnlHistory: window.map((p) => [p.t, formatUsd(p.pnl - base.pnl)]),
-        vlm: formatBigScaled(live.vlmMicro - vlmBase, 6),
+        vlm: formatBigScaled(live.vlmMicro - vlmBase(points, idx), 6),
       },
     ];
   });
+}
+
+const BOARD_WINDOWS = PERIODS.slice(0, 4);
+
+/**
+ * The exchange's public leaderboard file (`GET /Mainnet/leaderboard` of stats-data): every user
+ * account (not vaults), with its PnL, ROI and volume per window from its portfolio history, the
+ * way the exchange derives them (PnL = change of value net of deposits, ROI = PnL / value at the
+ * window's start). Sorted by account value, as the exchange's file is.
+ */
+export function leaderboardView(market: Market): { leaderboardRows: unknown[] } {
+  const now = market.now();
+  const rows = market.traders
+    .filter((t) => t.kind !== 'vault')
+    .map((t) => {
+      const points = pointsNow(market, t, now);
+      const live = points[points.length - 1];
+      const windowPerformances = BOARD_WINDOWS.map(([name, span]) => {
+        const idx = windowIndex(points, now, span);
+        const start = points[idx];
+        const pnl = live.pnl - start.pnl;
+        return [
+          name,
+          { pnl: formatUsd(pnl), roi: formatDecimal(start.av > 0 ? pnl / start.av : 0, 10), vlm: formatBigScaled(live.vlmMicro - vlmBase(points, idx), 6) },
+        ];
+      });
+      return { ethAddress: t.address, accountValue: formatUsd(live.av), windowPerformances, prize: 0, displayName: null, av: live.av };
+    })
+    .sort((a, b) => b.av - a.av);
+  return { leaderboardRows: rows.map(({ av: _av, ...row }) => row) };
 }
 
 export function userRoleView(t: TraderState | undefined): Record<string, unknown> {

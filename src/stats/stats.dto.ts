@@ -109,6 +109,24 @@ export class SnapshotFreshnessDto extends FreshnessItemDto {
   never_tracked!: number;
 }
 
+/** Day-one coverage: the exchange's leaderboard file and how much of it enrichment has backfilled. */
+export class BackfillProgressDto {
+  @ApiProperty({ example: TIME_EXAMPLE, nullable: true, type: String, description: 'Last read of EXCHANGE_LEADERBOARD_URL' })
+  exchange_board_read_at!: string | null;
+
+  @ApiProperty({ example: 31250, description: 'Wallets in the file at that read' })
+  exchange_board_rows!: number;
+
+  @ApiProperty({ example: 31250, description: 'Traders with the exchange\'s reported figures' })
+  seeded_traders!: number;
+
+  @ApiProperty({ example: 420, description: 'Of those, traders whose portfolio and fills enrichment has fetched' })
+  backfilled_traders!: number;
+
+  @ApiProperty({ example: 0.0134, nullable: true, type: Number, description: 'backfilled / seeded (null before any seeding)' })
+  backfilled_share!: number | null;
+}
+
 export class TradersFreshnessDto {
   @ApiProperty({ example: 'ok', enum: ['ok', 'stale'], description: '`stale` when any part is stale' })
   status!: 'ok' | 'stale';
@@ -121,6 +139,9 @@ export class TradersFreshnessDto {
 
   @ApiProperty({ type: FreshnessItemDto, description: 'The newest finished leaderboard generation' })
   leaderboard!: FreshnessItemDto;
+
+  @ApiProperty({ type: BackfillProgressDto })
+  backfill!: BackfillProgressDto;
 
   @ApiProperty({ example: TIME_EXAMPLE })
   timestamp!: string;

@@ -19,6 +19,14 @@ export interface Freshness {
   leaderboardComputedAt: Date | null;
 }
 
+/** Day-one coverage: the exchange's leaderboard file and the backfill of its traders. */
+export interface BackfillProgress {
+  boardReadAt: Date | null;
+  boardRows: number;
+  seeded: number;
+  backfilled: number;
+}
+
 /** Counts and data-freshness reads for /api/v1/stats and /health/traders. */
 @Injectable()
 export class StatsRepository {
@@ -62,5 +70,17 @@ export class StatsRepository {
       neverTracked: Number(row.never_tracked),
       leaderboardComputedAt: row.leaderboard_computed_at,
     };
+  }
+
+  async backfill(): Promise<BackfillProgress> {
+    const [row] = await this.db.query(
+      `SELECT f.fetched_at, coalesce(f.row_count, 0) AS row_count,
+              (SELECT count(*) FROM exchange_board_rows)::int AS seeded,
+              (SELECT count(*) FROM exchange_board_rows x JOIN trader_enrichment e ON e.trader_id = x.trader_id
+                WHERE e.enriched_at IS NOT NULL)::int AS backfilled
+         FROM (SELECT 1) one
+         LEFT JOIN LATERAL (SELECT fetched_at, row_count FROM exchange_board_fetches ORDER BY id DESC LIMIT 1) f ON true`,
+    );
+    return { boardReadAt: row.fetched_at, boardRows: row.row_count, seeded: row.seeded, backfilled: row.backfilled };
   }
 }

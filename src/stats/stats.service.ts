@@ -81,7 +81,7 @@ export class StatsService {
   }
 
   async freshness(): Promise<TradersFreshnessDto> {
-    const f = await this.repo.freshness();
+    const [f, b] = await Promise.all([this.repo.freshness(), this.repo.backfill()]);
     const now = Date.now();
     const item = (at: Date | null, staleAfter: number): FreshnessItemDto => {
       const iso = isoOrNull(at);
@@ -103,6 +103,13 @@ export class StatsService {
       newest_trade: newestTrade,
       oldest_tracked_snapshot: oldestSnapshot,
       leaderboard,
+      backfill: {
+        exchange_board_read_at: b.boardReadAt ? new Date(b.boardReadAt).toISOString() : null,
+        exchange_board_rows: b.boardRows,
+        seeded_traders: b.seeded,
+        backfilled_traders: b.backfilled,
+        backfilled_share: b.seeded > 0 ? Math.round((b.backfilled / b.seeded) * 10_000) / 10_000 : null,
+      },
       timestamp: new Date().toISOString(),
     };
   }

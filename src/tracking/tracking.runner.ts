@@ -88,7 +88,8 @@ export class TrackingRunner implements BeforeApplicationShutdown {
       // While the fast path finds flagged traders, the pump's lanes help with them (see `next`).
       this.urgent++;
       try {
-        for (;;) {
+        // Not past a shutdown: work() gives an aborted batch straight back, and claiming it again would spin.
+        while (!this.abort.signal.aborted) {
           const claimed = await this.claim(true);
           if (claimed.length === 0) break;
           await this.work(claimed, 'signal');

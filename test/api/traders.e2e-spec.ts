@@ -140,8 +140,8 @@ describe('REST: traders, positions, events, history', () => {
         computed_at: expect.stringMatching(ISO_RE),
         '1d': null,
         '30d': null,
-        '7d': { rank: 1, trader_score: 0.8, total_volume_usd: '500', trades_count: 5 },
-        all: { rank: 2, trader_score: 0.9, win_rate: 0.6, total_volume_usd: '1000', max_profit_usd: '150.5', trades_count: 10 },
+        '7d': { rank: 1, trader_score: 0.8, total_volume_usd: 500, trades_count: 5 },
+        all: { rank: 2, trader_score: 0.9, win_rate: 0.6, total_volume_usd: 1000, max_profit_usd: 150.5, trades_count: 10 },
       });
     });
 

@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { Registry } from 'prom-client';
 import request from 'supertest';
 import { SORT_FIELDS } from '../../src/leaderboard/leaderboard-fields';
+import { usd } from '../../src/leaderboard/leaderboard-numbers';
 import { LeaderboardReadService } from '../../src/leaderboard/leaderboard-read.service';
 import { startTestApp, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -103,14 +104,35 @@ describe('leaderboard API', () => {
     expect(res.body).toMatchObject({ items: [], total: 0, page: 1, limit: 50, computed_at: null, window: 'all' });
   });
 
-  it('ranks the eligible by trader_score by default, with every contract field', async () => {
+  // Issue 19: copy_score is the default sort (the contract's "once it exists"); trader_score keeps its precomputed rank.
+  it('ranks by copy_score by default (unknown last), with every contract field as numbers', async () => {
     await waitForBoard();
     const res = await request(api.url).get('/api/v1/leaderboard').expect(200);
-    const eligible = stored.filter((r) => r.window === 'all' && r.eligible).sort((a, b) => a.score_rank! - b.score_rank!);
-    expect(res.body.total).toBe(eligible.length);
-    expect(res.body.items.map((i: { address: string }) => i.address)).toEqual(eligible.slice(0, 50).map((r) => r.address));
-    expect(res.body.items.map((i: { rank: number }) => i.rank)).toEqual(eligible.slice(0, 50).map((_, i) => i + 1));
+    const listed = stored
+      .filter((r) => r.window === 'all' && (r.trades_count >= 10 || r.exchange_reported) && Number(r.total_volume_usd) >= 100)
+      .sort((a, b) => {
+        const [x, y] = [a.copy_score as number | null, b.copy_score as number | null];
+        if (x === null || y === null) return x === y ? Number(a.trader_id) - Number(b.trader_id) : x === null ? 1 : -1;
+        return y - x || Number(a.trader_id) - Number(b.trader_id);
+      });
+    expect(listed.filter((r) => r.copy_score !== null).length).toBeGreaterThan(0);
+    expect(res.body.sort_by).toBe('copy_score');
+    expect(res.body.total).toBe(listed.length);
+    expect(res.body.items.map((i: { address: string }) => i.address)).toEqual(listed.slice(0, 50).map((r) => r.address));
+    expect(res.body.items.map((i: { rank: number }) => i.rank)).toEqual(listed.slice(0, 50).map((_, i) => i + 1));
     for (const field of CONTRACT_FIELDS) expect(res.body.items[0]).toHaveProperty(field);
+    for (const item of res.body.items as Array<Record<string, unknown>>) {
+      for (const field of CONTRACT_FIELDS.filter((f) => f !== 'address')) {
+        expect([typeof item[field], item[field]]).toEqual(item[field] === null ? ['object', null] : ['number', item[field]]);
+      }
+      for (const field of ['total_volume_usd', 'realized_pnl_usd', 'max_profit_usd', 'max_loss_usd', 'account_value_usd']) {
+        if (item[field] !== null) expect(Math.abs((item[field] as number) * 100 - Math.round((item[field] as number) * 100))).toBeLessThan(1e-6);
+      }
+    }
+    const byScore = await request(api.url).get('/api/v1/leaderboard?sort_by=trader_score').expect(200);
+    const eligible = stored.filter((r) => r.window === 'all' && r.eligible).sort((a, b) => a.score_rank! - b.score_rank!);
+    expect(byScore.body.total).toBe(eligible.length);
+    expect(byScore.body.items.map((i: { address: string }) => i.address)).toEqual(eligible.slice(0, 50).map((r) => r.address));
     expect(Object.keys(res.body.items[0].coverage).sort()).toEqual([...SORT_FIELDS].sort());
     const g = await latestGeneration(pg);
     expect(res.body.computed_at).toBe(g!.computed_at.toISOString());
@@ -145,7 +167,7 @@ describe('leaderboard API', () => {
       }
     }
     // Ascending by score through the precomputed rank: the default filters read it backwards.
-    const asc = await request(api.url).get('/api/v1/leaderboard?order=asc&limit=500').expect(200);
+    const asc = await request(api.url).get('/api/v1/leaderboard?sort_by=trader_score&order=asc&limit=500').expect(200);
     const eligible = stored.filter((r) => r.window === 'all' && r.eligible).sort((a, b) => b.score_rank! - a.score_rank!);
     expect(asc.body.items.map((i: { address: string }) => i.address)).toEqual(eligible.map((r) => r.address));
     const everyone = await request(api.url).get('/api/v1/leaderboard?min_trades=0&min_volume_usd=0&limit=500').expect(200);
@@ -232,7 +254,7 @@ describe('leaderboard API', () => {
     for (const w of ['1d', '7d', '30d'] as const) {
       const row = stored.find((r) => r.window === w && r.address === best.address);
       expect(byAddress![w]?.rank ?? null).toBe(row ? row.score_rank : null);
-      if (row) expect(Number(byAddress![w]!.total_volume_usd)).toBeCloseTo(Number(row.total_volume_usd), 6);
+      if (row) expect(byAddress![w]!.total_volume_usd).toBe(usd(row.total_volume_usd));
     }
     expect(await read.metricsForTrader('0x' + '0'.repeat(40))).toMatchObject({ all: null, '1d': null });
   });

@@ -12,7 +12,9 @@ export interface TestApp {
 
 /** Boots the real app in-process on port 0, exactly as main.ts does, with env overrides. */
 export async function startTestApp(env: Record<string, string>): Promise<TestApp> {
-  const config = loadConfig({ DB_MIGRATE: 'false', LOG_LEVEL: process.env.TEST_APP_LOG_LEVEL ?? 'warn', PORT: '0', ...env }, 'test');
+  // No test reads the real exchange's leaderboard file (EXCHANGE_LEADERBOARD_URL off unless a test sets it).
+  const defaults = { DB_MIGRATE: 'false', LOG_LEVEL: process.env.TEST_APP_LOG_LEVEL ?? 'warn', PORT: '0', EXCHANGE_LEADERBOARD_URL: '' };
+  const config = loadConfig({ ...defaults, ...env }, 'test');
   // TEST_APP_LOGS=1 shows the app's JSON logs (debugging a test).
   const app = await createApp(config, { logs: process.env.TEST_APP_LOGS === '1' });
   await app.listen(0, '127.0.0.1');

@@ -11,7 +11,7 @@ export interface RunningProcess {
 export function spawnApp(env: Record<string, string>): RunningProcess {
   const child = spawn(process.execPath, [`${ROOT}/dist/main.js`], {
     cwd: '/tmp', // no .env from the checkout
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', EXCHANGE_LEADERBOARD_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

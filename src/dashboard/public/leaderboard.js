@@ -7,6 +7,7 @@ import * as live from './live.js';
 const COLUMNS = [
   { key: 'rank', label: '#', cell: (r) => r.rank ?? '—' },
   { key: 'address', label: 'Trader', text: false, cell: (r) => traderLink(r.address) },
+  { key: 'copy_score', label: 'Copy score', sort: true, cell: (r) => decimal(r.copy_score, 3), tone: (r) => signClass(r.copy_score) },
   { key: 'trader_score', label: 'Score', sort: true, cell: (r) => decimal(r.trader_score, 3) },
   { key: 'win_rate', label: 'Win rate', sort: true, cell: (r) => pct(r.win_rate) },
   { key: 'realized_pnl_usd', label: 'Realized PnL', sort: true, cell: (r) => usd(r.realized_pnl_usd), tone: (r) => signClass(r.realized_pnl_usd) },
@@ -19,7 +20,7 @@ const COLUMNS = [
   { key: 'account_age_days', label: 'Age (days)', sort: true, cell: (r) => count(r.account_age_days) },
 ];
 
-const state = { window: 'all', sort_by: 'trader_score', order: 'desc', min_trades: '', min_volume_usd: '', page: 1, limit: 50 };
+const state = { window: 'all', sort_by: 'copy_score', order: 'desc', min_trades: '', min_volume_usd: '', page: 1, limit: 50 };
 let seq = 0;
 let lastComputedAt = null;
 

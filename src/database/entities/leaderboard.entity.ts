@@ -104,4 +104,36 @@ export class LeaderboardMetricEntity {
 
   @Column({ name: 'cov_age', type: 'boolean' })
   covAge!: boolean;
+
+  /** Risk-adjusted score (copy-score.ts) and the risk figures (risk-metrics.ts). */
+  @Column({ name: 'copy_score', type: 'double precision', nullable: true })
+  copyScore!: number | null;
+
+  @Column({ name: 'sharpe_ratio', type: 'double precision', nullable: true })
+  sharpeRatio!: number | null;
+
+  @Column({ name: 'sortino_ratio', type: 'double precision', nullable: true })
+  sortinoRatio!: number | null;
+
+  @Column({ name: 'avg_holding_hours', type: 'double precision', nullable: true })
+  avgHoldingHours!: number | null;
+
+  @Column({ name: 'profitable_days_share', type: 'double precision', nullable: true })
+  profitableDaysShare!: number | null;
+
+  @Column({ name: 'profitable_weeks_share', type: 'double precision', nullable: true })
+  profitableWeeksShare!: number | null;
+
+  @Column({ name: 'avg_leverage', type: 'double precision', nullable: true })
+  avgLeverage!: number | null;
+
+  @Column({ name: 'trades_per_day', type: 'double precision', nullable: true })
+  tradesPerDay!: number | null;
+
+  @Column({ name: 'days_since_last_trade', type: 'double precision', nullable: true })
+  daysSinceLastTrade!: number | null;
+
+  /** The window's volume / PnL / ROI are the exchange's leaderboard figures. */
+  @Column({ name: 'exchange_reported', type: 'boolean', default: false })
+  exchangeReported!: boolean;
 }

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, registerDecorator, ValidationArguments } from 'class-validator';
-import { DEFAULT_MIN_TRADES, DEFAULT_MIN_VOLUME_USD, SORT_FIELDS, SORT_ORDERS, SortField, SortOrder } from '../leaderboard-fields';
+import { DEFAULT_MIN_TRADES, DEFAULT_MIN_VOLUME_USD, DEFAULT_SORT, SORT_FIELDS, SORT_ORDERS, SortField, SortOrder } from '../leaderboard-fields';
 import { LEADERBOARD_WINDOWS, LeaderboardWindow } from '../leaderboard-windows';
 
 export const DEFAULT_LIMIT = 50;
@@ -36,7 +36,11 @@ const intIn = (min: number, max: number) => (v: unknown) => Number.isInteger(v) 
 
 /** `GET /api/v1/leaderboard` (and `/leaderboard`). Unknown parameters are rejected (400). */
 export class LeaderboardQueryDto {
-  @ApiPropertyOptional({ enum: SORT_FIELDS, default: 'trader_score', description: 'Metric to sort by' })
+  @ApiPropertyOptional({
+    enum: SORT_FIELDS,
+    default: DEFAULT_SORT,
+    description: 'Metric to sort by; the default copy_score is the risk-adjusted score a follower should rank by (trader_score: the seed\'s weighted score)',
+  })
   @IsOptional()
   @Trim()
   @Rule(oneOf(SORT_FIELDS), `one of ${SORT_FIELDS.join(', ')}`)
@@ -77,7 +81,7 @@ export class LeaderboardQueryDto {
   @ApiPropertyOptional({
     minimum: 0,
     default: DEFAULT_MIN_TRADES,
-    description: 'Only traders with at least this many trades in the window',
+    description: 'Only traders with at least this many trades in the window (exchange-reported rows, whose trades are not known, pass)',
   })
   @IsOptional()
   @ToNumber(INTEGER)
@@ -109,7 +113,7 @@ export interface LeaderboardParams {
 
 export function leaderboardParams(q: LeaderboardQueryDto): LeaderboardParams {
   return {
-    sortBy: q.sort_by ?? 'trader_score',
+    sortBy: q.sort_by ?? DEFAULT_SORT,
     order: q.order ?? 'desc',
     window: q.window ?? 'all',
     page: q.page ?? 1,
