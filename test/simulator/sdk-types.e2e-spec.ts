@@ -28,6 +28,9 @@ const INFO_TYPES: Readonly<Record<string, string>> = {
   portfolio: 'Info.PortfolioResponse',
   userFunding: 'Info.UserFundingResponse',
   userRole: 'Info.UserRoleResponse',
+  orderStatus: 'Info.OrderStatusResponse',
+  extraAgents: 'Info.ExtraAgentsResponse',
+  userRateLimit: 'Info.UserRateLimitResponse',
 };
 
 interface Sample {
@@ -120,6 +123,9 @@ describe('simulator answers against the SDK’s declared response types', () => 
       ['userRole_agent', { type: 'userRole', user: agent }],
       ['userRole_subAccount', { type: 'userRole', user: sub }],
       ['userRole_missing', { type: 'userRole', user: '0x' + '8'.repeat(40) }],
+      ['orderStatus_unknown', { type: 'orderStatus', user: trader, oid: '0x' + 'ab'.repeat(16) }],
+      ['extraAgents', { type: 'extraAgents', user: trader }],
+      ['userRateLimit', { type: 'userRateLimit', user: trader }],
     ];
     const samples: Sample[] = [];
     for (const [name, body] of bodies) {
