@@ -88,8 +88,14 @@ export function applyChange(current: Filter, op: 'subscribe' | 'unsubscribe', ch
   }
   const traders = new Set(current.traders);
   const coins = new Set(current.coins);
-  for (const t of change.traders) (op === 'subscribe' ? traders.add(t) : traders.delete(t));
-  for (const c of change.coins) (op === 'subscribe' ? coins.add(c) : coins.delete(c));
+  for (const t of change.traders) {
+    if (op === 'subscribe') traders.add(t);
+    else traders.delete(t);
+  }
+  for (const c of change.coins) {
+    if (op === 'subscribe') coins.add(c);
+    else coins.delete(c);
+  }
   if (traders.size + coins.size > MAX_FILTER_SIZE) {
     return { ok: false, error: `a client may follow at most ${MAX_FILTER_SIZE} traders and coins in total` };
   }

@@ -1,6 +1,6 @@
 import type { WsTrade } from '../hyperliquid/hyperliquid.types';
-import { diffPositions, PositionChange, PositionLike } from '../tracking/position-diff';
-import { applyTrade, formatDecimal, toDecimal } from '../tracking/position-math';
+import { diffPositions, PositionChange, PositionLike } from './position-diff';
+import { applyTrade, formatDecimal, toDecimal } from './position-math';
 
 export interface LivePosition {
   szi: string;
@@ -82,8 +82,6 @@ export interface Changes {
   /** Baselined traders with a trade in their baseline's own millisecond (in the snapshot or not: unknowable). */
   ambiguous: Set<string>;
 }
-
-const signed = (t: { side: 'B' | 'A'; sz: string }) => (t.side === 'B' ? t.sz : `-${t.sz}`);
 
 /**
  * The live positions of every baselined trader, advanced by each public trade (buyer +sz,
