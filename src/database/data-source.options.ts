@@ -1,6 +1,5 @@
 import { join } from 'path';
 import { DataSourceOptions } from 'typeorm';
-import { ENTITIES } from './entities';
 
 /** Compiled code loads dist/migrations/*.js; ts-jest / ts-node load the sources in migrations/*.ts. */
 export function migrationsGlob(): string[] {
@@ -14,7 +13,8 @@ export function dataSourceOptions(databaseUrl: string, extra: Partial<DataSource
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: ENTITIES,
+    // Every repository speaks set-based SQL (STYLE.md): no entity metadata is loaded.
+    entities: [],
     migrations: migrationsGlob(),
     migrationsTableName: 'migrations',
     synchronize: false,

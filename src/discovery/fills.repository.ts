@@ -11,7 +11,7 @@ export interface DeadLetter {
 }
 
 /** Postgres text cannot hold NUL; escaped, an error message that quotes a bad value still fits. */
-const sanitise = (s: string): string => s.replace(/\u0000/g, '\\u0000');
+const sanitise = (s: string): string => s.replaceAll(String.fromCharCode(0), '\\u0000');
 
 export interface StoredBatch {
   /** The trades this call inserted (the others were already in the ledger). */

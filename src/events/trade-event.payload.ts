@@ -1,5 +1,12 @@
 import { isoOrNull } from '../common/timestamps';
-import type { TradeEventType } from '../database/entities/trade-event.entity';
+
+/** The contract's position-change kinds. */
+export type TradeEventType =
+  | 'position_opened'
+  | 'position_closed'
+  | 'position_increased'
+  | 'position_decreased'
+  | 'position_flipped';
 
 /** `details` of a trade_event, as CONTRACT.md gives it (snake_case, decimal strings). */
 export interface TradeEventDetails {

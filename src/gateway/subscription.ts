@@ -128,8 +128,14 @@ export function applyChange(current: Filter, op: 'subscribe' | 'unsubscribe', ch
   }
   const traders = new Set(current.traders);
   const coins = new Set(current.coins);
-  for (const t of changed.traders) (wanted ? traders.add(t) : traders.delete(t));
-  for (const c of changed.coins) (wanted ? coins.add(c) : coins.delete(c));
+  for (const t of changed.traders) {
+    if (wanted) traders.add(t);
+    else traders.delete(t);
+  }
+  for (const c of changed.coins) {
+    if (wanted) coins.add(c);
+    else coins.delete(c);
+  }
   const filter: Filter = { traders, coins };
   const isAll = isEmpty(filter);
   const rooms = roomsOfChange(changed);

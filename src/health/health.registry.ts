@@ -37,14 +37,14 @@ export class HealthRegistry {
 
   constructor(registry: Registry) {
     // On every scrape: 1 per check that is up, 0 when down (alert on required="true" at 0).
-    const health = this;
+    const run = () => this.run();
     new Gauge({
       name: 'health_check_up',
       help: 'Each /health/detailed check of this process: 1 up, 0 down',
       labelNames: ['check', 'required'],
       registers: [registry],
       async collect() {
-        const { checks } = await health.run();
+        const { checks } = await run();
         this.reset();
         for (const [name, r] of Object.entries(checks)) this.labels(name, String(r.required)).set(r.status === 'up' ? 1 : 0);
       },

@@ -5,5 +5,4 @@
  */
 export { ExchangeClient, HttpRequestError, HttpTransport, TransportError, ValidationError } from '@nktkas/hyperliquid';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 export const exchangeApi = require('@nktkas/hyperliquid/api/exchange') as typeof import('@nktkas/hyperliquid/script/api/exchange/mod');

@@ -1,4 +1,4 @@
-import { applyTrade } from '../tracking/position-math';
+import { applyTrade } from './position-math';
 import { unwindTrade } from './first-sight';
 
 describe('unwindTrade', () => {

@@ -1,4 +1,4 @@
-import { ENTRY_PX_SIGNIFICANT_DIGITS, formatDecimal, toDecimal } from '../tracking/position-math';
+import { ENTRY_PX_SIGNIFICANT_DIGITS, formatDecimal, toDecimal } from './position-math';
 
 /**
  * First sight: the trades of a trader the engine has no baseline for yet are kept (bounded), so

@@ -1,6 +1,6 @@
 import type { WsTrade } from '../hyperliquid/hyperliquid.types';
-import { diffPositions, PositionChange, PositionLike } from '../tracking/position-diff';
-import { applyTrade, formatDecimal, toDecimal } from '../tracking/position-math';
+import { diffPositions, PositionChange, PositionLike } from './position-diff';
+import { applyTrade, formatDecimal, toDecimal } from './position-math';
 import { DEFAULT_FIRST_SIGHT, FirstSightDropReason, FirstSightLimits, unwindTrade, UnplacedReason } from './first-sight';
 
 export interface LivePosition {
@@ -87,8 +87,6 @@ export interface Changes {
   /** Baselined traders with a trade in their baseline's own millisecond (in the snapshot or not: unknowable). */
   ambiguous: Set<string>;
 }
-
-const signed = (t: { side: 'B' | 'A'; sz: string }) => (t.side === 'B' ? t.sz : `-${t.sz}`);
 
 /**
  * The live positions of every baselined trader, advanced by each public trade (buyer +sz,

@@ -1,5 +1,5 @@
 import type { ParsedAccountState } from '../hyperliquid/hyperliquid.types';
-import { markPrices } from '../tracking/snapshot-math';
+import { markPrices } from './snapshot-math';
 import type { SnapshotInput } from './live-book';
 import type { SnapshotRecord } from './live.repository';
 import type { RiskSnapshot } from './risk-watch';

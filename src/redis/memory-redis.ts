@@ -46,7 +46,6 @@ export function createMemoryRedis(connectionName = 'traderscout'): Redis {
 /** ioredis-mock is a development dependency (the demo needs `npm ci`); production images omit it. */
 function loadRedisMock(): typeof import('ioredis-mock') {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('ioredis-mock') as typeof import('ioredis-mock');
   } catch {
     throw new Error('REDIS_URL=memory:// needs the development dependencies (npm ci): it is meant for `npm run demo`');

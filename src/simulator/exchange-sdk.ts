@@ -6,6 +6,5 @@
  */
 export { parse as parseWithSchema, ValidationError } from '@nktkas/hyperliquid';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 export const sdkExchange = require('@nktkas/hyperliquid/api/exchange') as typeof import('@nktkas/hyperliquid/script/api/exchange/mod');
 export const sdkSigning = require('@nktkas/hyperliquid/signing') as typeof import('@nktkas/hyperliquid/script/signing/mod');

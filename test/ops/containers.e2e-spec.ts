@@ -72,14 +72,9 @@ describe('docker-compose.yml', () => {
     expect(services.simulator.command?.slice(0, 2)).toEqual(['node', 'dist/simulator/main.js']);
   });
 
-  it('passes `docker compose config` when the compose plugin is installed', () => {
-    let plugin = true;
-    try {
-      execFileSync('docker', ['compose', 'version'], { stdio: 'pipe' });
-    } catch {
-      plugin = false; // docker CLI without the compose plugin (this machine): the checks above stand
-    }
-    if (!plugin) return;
+  // Skipped loudly (a warning, and "skipped" in jest's summary) where the compose plugin is missing.
+  const itWithCompose = composeAvailable() ? it : it.skip;
+  itWithCompose('passes `docker compose config`', () => {
     execFileSync('docker', ['compose', '-f', 'docker-compose.yml', 'config', '-q'], { cwd: ROOT, stdio: 'pipe' });
     execFileSync('docker', ['compose', '-f', 'docker-compose.yml', '-f', 'docker-compose.demo.yml', '--profile', 'demo', 'config', '-q'], {
       cwd: ROOT,
@@ -108,3 +103,13 @@ describe('Dockerfile', () => {
     expect(lines[lines.length - 1]).toBe('CMD ["node", "dist/main.js"]');
   });
 });
+
+function composeAvailable(): boolean {
+  try {
+    execFileSync('docker', ['compose', 'version'], { stdio: 'pipe' });
+    return true;
+  } catch {
+    console.warn('containers: `docker compose` is not installed here, so `docker compose config` is SKIPPED');
+    return false;
+  }
+}

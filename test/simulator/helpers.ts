@@ -61,7 +61,7 @@ export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5000, 
 
 export interface Frame {
   text: string;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  json: any;
   binary: boolean;
   at: number;
 }

@@ -10,7 +10,6 @@ import type * as Sdk from '@nktkas/hyperliquid';
 const infoMod = require.resolve('@nktkas/hyperliquid/api/info'); // …/script/api/info/mod.js
 const script = dirname(dirname(dirname(infoMod)));
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 export const { InfoClient } = require(join(script, 'api/info/client.js')) as Pick<typeof Sdk, 'InfoClient'>;
 export const { SubscriptionClient } = require(join(script, 'api/subscription/client.js')) as Pick<typeof Sdk, 'SubscriptionClient'>;
 export const { HttpTransport, WebSocketTransport } = require(join(script, 'transport/mod.js')) as Pick<

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { dirname, join } from 'path';
+import { join } from 'path';
 import ts from 'typescript';
 import { HLP_ADDRESS, startSimulator, type SimulatorHandle } from '../../src/simulator';
 import { SUPPORTED_INFO_TYPES } from '../../src/simulator/info-handler';
