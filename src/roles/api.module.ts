@@ -1,9 +1,5 @@
-import { CacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
-import { createKeyv } from '@keyv/redis';
-import { Keyv } from 'keyv';
 import { AdminModule } from '../admin/admin.module';
-import { AppConfig } from '../config/app-config';
 import { DashboardModule } from '../dashboard/dashboard.module';
 import { GatewayModule } from '../gateway/gateway.module';
 import { LeaderboardApiModule } from '../leaderboard/leaderboard-api.module';
@@ -15,18 +11,6 @@ import { RootController } from './root.controller';
 /** Role `api`: REST, Swagger, the Socket.IO gateway and the plain WebSocket; never calls the exchange. */
 @Module({
   imports: [
-    CacheModule.registerAsync({
-      isGlobal: true,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => {
-        // REDIS_URL=memory:// (single-process demo): an in-process Keyv store.
-        const store = config.inMemoryRedis
-          ? new Keyv({ namespace: 'ts:cache' })
-          : createKeyv(config.redisUrl, { namespace: 'ts:cache' });
-        store.on('error', () => undefined); // outages fall back to the database, see callers
-        return { stores: [store], ttl: config.leaderboardCacheTtlSeconds * 1000 };
-      },
-    }),
     ThrottleModule,
     GatewayModule,
     TradersModule,
