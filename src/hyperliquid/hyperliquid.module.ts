@@ -2,9 +2,10 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { RateBudget } from '../rate-budget/rate-budget';
 import { RateBudgetModule } from '../rate-budget/rate-budget.module';
+import { HyperliquidExchangeClient } from './exchange.client';
 import { HyperliquidInfoClient } from './info.client';
 
-/** The exchange's REST client, every call paid for in the shared weight budget. */
+/** The exchange's REST clients (info, and signed exchange actions), every call paid for in the shared weight budget. */
 @Module({
   imports: [RateBudgetModule],
   providers: [
@@ -14,7 +15,13 @@ import { HyperliquidInfoClient } from './info.client';
       useFactory: (budget: RateBudget, config: AppConfig) =>
         new HyperliquidInfoClient(budget, { infoUrl: config.hyperliquidInfoUrl }),
     },
+    {
+      provide: HyperliquidExchangeClient,
+      inject: [RateBudget, HyperliquidInfoClient, AppConfig],
+      useFactory: (budget: RateBudget, info: HyperliquidInfoClient, config: AppConfig) =>
+        new HyperliquidExchangeClient(budget, info, { apiUrl: config.hyperliquidInfoUrl.replace(/\/info$/, '') }),
+    },
   ],
-  exports: [HyperliquidInfoClient],
+  exports: [HyperliquidInfoClient, HyperliquidExchangeClient],
 })
 export class HyperliquidModule {}

@@ -8,6 +8,8 @@ import type {
   PerpMeta,
 } from './hyperliquid.types';
 import { parseClearinghouseState, parsePortfolio, parseUserRole } from './account-parsers';
+import type { ExtraAgent, Hex, OrderStatusResult, UserRateLimit } from './exchange.types';
+import { parseExtraAgents, parseOrderStatus, parseUserRateLimit } from './exchange-parsers';
 import { parseFills } from './fill-parsers';
 import { parseMeta } from './market-parsers';
 import { actualWeight, InfoRequestBody, maxWeight } from './weights';
@@ -79,6 +81,21 @@ export class HyperliquidInfoClient {
 
   userRole(user: string, signal?: AbortSignal): Promise<ParsedUserRole> {
     return this.request({ type: 'userRole', user }, parseUserRole, { priority: 'low', signal });
+  }
+
+  /** Whether an order went out, by oid or cloid (`user` = the master). High priority: the copy engine waits on it. */
+  orderStatus(user: string, oidOrCloid: number | Hex, signal?: AbortSignal): Promise<OrderStatusResult> {
+    return this.request({ type: 'orderStatus', user, oid: oidOrCloid }, parseOrderStatus, { priority: 'high', signal });
+  }
+
+  /** The master's named agents (API wallets). */
+  extraAgents(user: string, signal?: AbortSignal): Promise<ExtraAgent[]> {
+    return this.request({ type: 'extraAgents', user }, parseExtraAgents, { priority: 'high', signal });
+  }
+
+  /** The per-address request allowance: 10,000 + 1 per USDC traded. */
+  userRateLimit(user: string, signal?: AbortSignal): Promise<UserRateLimit> {
+    return this.request({ type: 'userRateLimit', user }, parseUserRateLimit, { priority: 'low', signal });
   }
 
   portfolio(user: string, signal?: AbortSignal): Promise<ParsedPortfolio> {

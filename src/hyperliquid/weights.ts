@@ -19,6 +19,7 @@ export const INFO_REQUEST_WEIGHTS: Readonly<Record<string, number>> = Object.fre
   portfolio: 20,
   userFunding: 20,
   userRole: 60,
+  orderStatus: 2,
 });
 
 /** Weight of any type not listed above (the exchange's default for info requests). */

@@ -1,0 +1,224 @@
+import { privateKeyToAccount } from 'viem/accounts';
+import type { Priority, WeightBudget } from './info.client';
+import { exchangeApi, ExchangeClient, HttpRequestError, HttpTransport, TransportError, ValidationError } from './sdk';
+import {
+  type ActionOutcome,
+  type AssetInfo,
+  ExchangeOutcomeUnknownError,
+  ExchangeRateLimitedError,
+  ExchangeRequestError,
+  type Hex,
+  type OrderOutcome,
+  type OrderParams,
+  UnknownCoinError,
+} from './exchange.types';
+
+export * from './exchange.types';
+
+/** Weight of one `/exchange` request on the per-IP budget: 1 + floor(batch length / 40). */
+export function exchangeRequestWeight(batchLength: number): number {
+  return 1 + Math.floor(Math.max(0, batchLength) / 40);
+}
+
+/** Where the client learns coin → asset index, szDecimals, maxLeverage (the info client's `meta`). */
+export interface AssetDirectory {
+  meta(signal?: AbortSignal): Promise<{ items: Array<{ name: string; assetId: number; szDecimals: number; maxLeverage: number }> }>;
+}
+
+export interface ExchangeClientOptions {
+  /** The API base (`https://api.hyperliquid.xyz`); requests go to `…/exchange`. */
+  apiUrl: string;
+  /** Per-request timeout; a timeout is an unknown outcome. Default 10 s. */
+  timeoutMs?: number;
+  /** Testnet signing (source `b`). Default false. */
+  isTestnet?: boolean;
+  /** How long a `meta` read is trusted before an unknown coin re-reads it. Default 10 min. */
+  metaTtlMs?: number;
+}
+
+interface OrderWire {
+  a: number;
+  b: boolean;
+  p: string;
+  s: string;
+  r: boolean;
+  t: { limit: { tif: OrderParams['tif'] } };
+  c: Hex | undefined;
+}
+
+type StatusEntry = { filled?: { totalSz: string; avgPx: string; oid: number; cloid?: Hex } } & {
+  resting?: { oid: number; cloid?: Hex };
+  error?: string;
+};
+
+/**
+ * Signed `POST /exchange` actions with agent (API wallet) keys, on the SDK's ExchangeClient: each
+ * call builds a viem local account from the agent key it is given (the key is not kept), and
+ * reserves its weight in the shared budget at the highest priority before it is sent. Failures
+ * come out typed: ExchangeOutcomeUnknownError (5xx, timeout, reset: resolve with orderStatus),
+ * ExchangeRateLimitedError (429), ExchangeRequestError (other refusals before execution).
+ * Order- and action-level refusals are answers, not exceptions (`kind: 'error'`).
+ */
+export class HyperliquidExchangeClient {
+  private readonly transport: HttpTransport;
+  private readonly metaTtlMs: number;
+  private assets: Map<string, AssetInfo> | undefined;
+  private assetsAt = 0;
+
+  constructor(
+    private readonly budget: WeightBudget,
+    private readonly directory: AssetDirectory,
+    opts: ExchangeClientOptions,
+  ) {
+    const apiUrl = opts.apiUrl.endsWith('/') ? opts.apiUrl : `${opts.apiUrl}/`;
+    this.transport = new HttpTransport({ apiUrl, timeout: opts.timeoutMs ?? 10_000, isTestnet: opts.isTestnet ?? false });
+    this.metaTtlMs = opts.metaTtlMs ?? 600_000;
+  }
+
+  /** Coin → asset index, szDecimals, maxLeverage (from `meta`, cached; an unknown coin re-reads it once). */
+  async asset(coin: string, signal?: AbortSignal): Promise<AssetInfo> {
+    const fresh = this.assets && Date.now() - this.assetsAt < this.metaTtlMs;
+    let found = fresh ? this.assets!.get(coin) : undefined;
+    if (!found) {
+      await this.refreshAssets(signal);
+      found = this.assets!.get(coin);
+    }
+    if (!found) throw new UnknownCoinError(coin);
+    return found;
+  }
+
+  private async refreshAssets(signal?: AbortSignal): Promise<void> {
+    const meta = await this.directory.meta(signal);
+    this.assets = new Map(
+      meta.items.map((m) => [m.name, { coin: m.name, asset: m.assetId, szDecimals: m.szDecimals, maxLeverage: m.maxLeverage }]),
+    );
+    this.assetsAt = Date.now();
+  }
+
+  /** One order signed by `agentKey` for `master`'s account. */
+  async order(agentKey: Hex, master: Hex, params: OrderParams, signal?: AbortSignal): Promise<OrderOutcome> {
+    const [outcome] = await this.orders(agentKey, master, [params], signal);
+    return outcome;
+  }
+
+  /** A batch of orders in one request (one weight, n on the address allowance); one outcome per order. */
+  async orders(agentKey: Hex, master: Hex, params: readonly OrderParams[], signal?: AbortSignal): Promise<OrderOutcome[]> {
+    const orders: OrderWire[] = [];
+    for (const p of params) {
+      const { asset } = await this.asset(p.coin, signal);
+      orders.push({ a: asset, b: p.isBuy, p: p.price, s: p.size, r: p.reduceOnly, t: { limit: { tif: p.tif } }, c: p.cloid });
+    }
+    const raw = await this.send(agentKey, master, 'order', orders.length, signal, (x) => x.order({ orders, grouping: 'na' }, { signal }));
+    if (raw.kind === 'refused') return params.map(() => ({ kind: 'error', message: raw.message, actionRejected: true }));
+    const statuses = statusesOf(raw.response);
+    return params.map((_, i) => orderOutcome(statuses[i]));
+  }
+
+  async cancel(agentKey: Hex, master: Hex, coin: string, oid: number, signal?: AbortSignal): Promise<ActionOutcome> {
+    const { asset } = await this.asset(coin, signal);
+    return this.statusAction(agentKey, master, 'cancel', signal, (x) => x.cancel({ cancels: [{ a: asset, o: oid }] }, { signal }));
+  }
+
+  async cancelByCloid(agentKey: Hex, master: Hex, coin: string, cloid: Hex, signal?: AbortSignal): Promise<ActionOutcome> {
+    const { asset } = await this.asset(coin, signal);
+    return this.statusAction(agentKey, master, 'cancelByCloid', signal, (x) => x.cancelByCloid({ cancels: [{ asset, cloid }] }, { signal }));
+  }
+
+  async updateLeverage(agentKey: Hex, master: Hex, coin: string, leverage: number, isCross: boolean, signal?: AbortSignal): Promise<ActionOutcome> {
+    const { asset } = await this.asset(coin, signal);
+    const raw = await this.send(agentKey, master, 'updateLeverage', 1, signal, (x) => x.updateLeverage({ asset, isCross, leverage }, { signal }));
+    return raw.kind === 'refused' ? { kind: 'error', message: raw.message, actionRejected: true } : { kind: 'ok' };
+  }
+
+  /**
+   * `approveAgent` signed by the account owner's key (user-signed EIP-712). The app never holds an
+   * owner's key; this is for onboarding tools and tests.
+   */
+  async approveAgent(ownerKey: Hex, agentAddress: Hex, agentName: string | null, signal?: AbortSignal): Promise<ActionOutcome> {
+    const owner = privateKeyToAccount(ownerKey).address.toLowerCase() as Hex;
+    const raw = await this.send(ownerKey, owner, 'approveAgent', 1, signal, (x) => x.approveAgent({ agentAddress, agentName }, { signal }));
+    return raw.kind === 'refused' ? { kind: 'error', message: raw.message, actionRejected: true } : { kind: 'ok' };
+  }
+
+  private async statusAction(
+    agentKey: Hex,
+    master: Hex,
+    action: string,
+    signal: AbortSignal | undefined,
+    call: (x: ExchangeClient) => Promise<unknown>,
+  ): Promise<ActionOutcome> {
+    const raw = await this.send(agentKey, master, action, 1, signal, call);
+    if (raw.kind === 'refused') return { kind: 'error', message: raw.message, actionRejected: true };
+    const status = statusesOf(raw.response)[0] as unknown;
+    if (status && typeof status === 'object' && typeof (status as { error?: unknown }).error === 'string') {
+      return { kind: 'error', message: (status as { error: string }).error, actionRejected: false };
+    }
+    return { kind: 'ok' };
+  }
+
+  /**
+   * Reserve, sign, send. Resolves with the raw answer (an SDK ApiRequestError is an answer too:
+   * its `response` is what the exchange said), or `refused` for a `status:"err"` action refusal.
+   */
+  private async send(
+    key: Hex,
+    master: Hex,
+    action: string,
+    batchLength: number,
+    signal: AbortSignal | undefined,
+    call: (x: ExchangeClient) => Promise<unknown>,
+  ): Promise<{ kind: 'answered'; response: unknown } | { kind: 'refused'; message: string }> {
+    const priority: Priority = 'high';
+    const weight = exchangeRequestWeight(batchLength);
+    const reservation = await this.budget.reserve(weight, priority, signal);
+    const client = new ExchangeClient({ transport: this.transport, wallet: privateKeyToAccount(key) });
+    try {
+      const response = await call(client);
+      await this.budget.reportSuccess();
+      return { kind: 'answered', response };
+    } catch (err) {
+      if (err instanceof exchangeApi.ApiRequestError) {
+        await this.budget.reportSuccess();
+        const response = err.response as { status?: unknown; response?: unknown };
+        if (response?.status === 'err') return { kind: 'refused', message: String(response.response) };
+        return { kind: 'answered', response: err.response };
+      }
+      throw await this.transportFailure(err, action, master, reservation);
+    }
+  }
+
+  private async transportFailure(err: unknown, action: string, master: Hex, reservation: { settle(w: number): Promise<void> }): Promise<Error> {
+    if (err instanceof ValidationError) {
+      await reservation.settle(0);
+      return new ExchangeRequestError(`${action} refused before sending: ${err.message}`, null);
+    }
+    const status = err instanceof HttpRequestError ? (err.response?.status ?? null) : null;
+    if (status === 429) {
+      await this.budget.report429();
+      return new ExchangeRateLimitedError(`${action} for ${master}: exchange answered 429`);
+    }
+    if (status !== null && status >= 400 && status < 500) {
+      return new ExchangeRequestError(`${action} for ${master}: exchange answered ${status}`, status);
+    }
+    const detail = err instanceof TransportError || err instanceof Error ? err.message : String(err);
+    return new ExchangeOutcomeUnknownError(`${action} for ${master}: outcome unknown (${detail})`, status);
+  }
+}
+
+function statusesOf(response: unknown): unknown[] {
+  const data = (response as { response?: { data?: { statuses?: unknown } } } | undefined)?.response?.data;
+  return Array.isArray(data?.statuses) ? data.statuses : [];
+}
+
+function orderOutcome(raw: unknown): OrderOutcome {
+  const s = (raw ?? {}) as StatusEntry;
+  if (s.filled) return dropUndefined({ kind: 'filled', oid: s.filled.oid, totalSz: s.filled.totalSz, avgPx: s.filled.avgPx, cloid: s.filled.cloid });
+  if (s.resting) return dropUndefined({ kind: 'resting', oid: s.resting.oid, cloid: s.resting.cloid });
+  if (typeof s.error === 'string') return { kind: 'error', message: s.error, actionRejected: false };
+  return { kind: 'error', message: `unexpected order status ${JSON.stringify(raw)}`, actionRejected: false };
+}
+
+function dropUndefined<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as Array<keyof T>) if (o[k] === undefined) delete o[k];
+  return o;
+}
