@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CopyRoomsModule } from '../copy/copy-rooms.module';
 import { ConnectionCountService } from './connection-count.service';
 import { EventBackfillRepository } from './event-backfill.repository';
 import { EventRelayService } from './event-relay.service';
@@ -12,6 +13,7 @@ import { UpdatesGateway } from './updates.gateway';
  * created by RedisIoAdapter (set in createApp).
  */
 @Module({
+  imports: [CopyRoomsModule],
   providers: [
     GatewayMetrics,
     ConnectionCountService,

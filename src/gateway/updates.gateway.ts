@@ -11,6 +11,7 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import type { LeaderboardUpdatedPayload, TradeEventPayload } from '../events/trade-event.payload';
+import { CopyRoomsService, isFollowerSubscription } from '../copy/api/copy-rooms.service';
 import { ConnectionCountService } from './connection-count.service';
 import { GatewayMetrics } from './gateway.metrics';
 import {
@@ -70,6 +71,7 @@ export class UpdatesGateway implements OnGatewayInit, OnGatewayConnection, OnGat
   constructor(
     private readonly connections: ConnectionCountService,
     private readonly metrics: GatewayMetrics,
+    private readonly copyRooms: CopyRoomsService,
   ) {}
 
   afterInit(): void {
@@ -109,7 +111,8 @@ export class UpdatesGateway implements OnGatewayInit, OnGatewayConnection, OnGat
   }
 
   @SubscribeMessage('subscribe')
-  subscribe(@ConnectedSocket() client: Socket, @MessageBody() body: unknown): SubscriptionAck {
+  subscribe(@ConnectedSocket() client: Socket, @MessageBody() body: unknown): SubscriptionAck | Promise<SubscriptionAck> {
+    if (isFollowerSubscription(body)) return this.copyRooms.join(client, body);
     return this.change(client, 'subscribe', body);
   }
 

@@ -4,6 +4,7 @@ import { createKeyv } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import { AdminModule } from '../admin/admin.module';
 import { AppConfig } from '../config/app-config';
+import { CopyApiModule } from '../copy/copy-api.module';
 import { DashboardModule } from '../dashboard/dashboard.module';
 import { GatewayModule } from '../gateway/gateway.module';
 import { LeaderboardApiModule } from '../leaderboard/leaderboard-api.module';
@@ -34,6 +35,7 @@ import { RootController } from './root.controller';
     StatsModule,
     AdminModule,
     DashboardModule,
+    CopyApiModule,
   ],
   controllers: [RootController],
 })
