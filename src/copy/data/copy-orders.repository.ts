@@ -86,6 +86,8 @@ export interface OrderOutcome {
   oid?: string | null;
   error?: string | null;
   acked?: boolean;
+  /** When it was handed to the exchange (or the paper book). */
+  sentAt?: Date;
 }
 
 export interface LatencyRow {
@@ -141,10 +143,10 @@ export class CopyOrdersRepository {
       `UPDATE copy_orders SET status = $2, filled_size = COALESCE($3::numeric, filled_size), avg_price = COALESCE($4::numeric, avg_price),
          fee_usd = COALESCE($5::numeric, fee_usd), oid = COALESCE($6::bigint, oid), error = COALESCE($7, error),
          acked_at = CASE WHEN $8 THEN COALESCE(acked_at, now()) ELSE acked_at END,
-         sent_at = COALESCE(sent_at, CASE WHEN $8 THEN now() END),
+         sent_at = COALESCE(sent_at, $9::timestamptz, CASE WHEN $8 THEN now() END),
          filled_at = CASE WHEN $3::numeric > 0 THEN COALESCE(filled_at, now()) ELSE filled_at END
        WHERE id = $1 RETURNING *`,
-      [id, o.status, o.filledSize ?? null, o.avgPrice ?? null, o.feeUsd ?? null, o.oid ?? null, o.error ?? null, o.acked ?? true],
+      [id, o.status, o.filledSize ?? null, o.avgPrice ?? null, o.feeUsd ?? null, o.oid ?? null, o.error ?? null, o.acked ?? true, o.sentAt ?? null],
     );
     return toRecord(rows[0]);
   }

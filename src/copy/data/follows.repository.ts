@@ -116,7 +116,7 @@ export class FollowsRepository {
 
   async listByFollowers(followerIds: string[]): Promise<FollowRecord[]> {
     const rows: FollowRow[] = await this.db.query(
-      `SELECT * FROM copy_follows WHERE follower_id = ANY($1::bigint[]) AND status <> 'removed' ORDER BY id`,
+      `SELECT * FROM copy_follows WHERE follower_id = ANY($1::bigint[]) AND (status <> 'removed' OR stop_reason = 'close') ORDER BY id`,
       [followerIds],
     );
     return rows.map(toRecord);
@@ -137,6 +137,11 @@ export class FollowsRepository {
       [leader],
     );
     return rows.map((r) => String(r.follower_id));
+  }
+
+  /** A closing follow whose holdings are now flat: nothing more to do for it. */
+  async markClosed(id: string): Promise<void> {
+    await this.db.query(`UPDATE copy_follows SET stop_reason = 'closed', updated_at = now() WHERE id = $1 AND stop_reason = 'close'`, [id]);
   }
 
   /** Every (leader, follower) pair with an active follow, for the engine's routing table. */

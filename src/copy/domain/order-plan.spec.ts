@@ -67,7 +67,9 @@ describe('planCoin', () => {
   });
 
   it('nothing when the difference rounds to zero, no orders without a price', () => {
-    expect(planCoin(btc(0.100001, 0.1), signal)).toEqual({ orders: [], skipped: [] });
+    expect(planCoin(btc(0.100001, 0.1), reconcile)).toEqual({ orders: [], skipped: [] });
+    expect(planCoin(btc(0.100001, 0.1), signal).skipped[0]).toMatchObject({ reason: 'below_lot_size', size: '0' });
+    expect(planCoin(btc(0.1, 0.1), signal)).toEqual({ orders: [], skipped: [] });
     expect(planCoin(btc(0.1, 0, null), signal).skipped[0].reason).toBe('no_price');
   });
 });

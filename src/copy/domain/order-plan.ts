@@ -4,7 +4,7 @@ import { roundPriceAdverse, roundSizeDown } from './rounding';
 export const MIN_ORDER_USD = 10;
 
 export type OrderKind = 'open' | 'increase' | 'decrease' | 'close' | 'flip_close' | 'flip_open';
-export type SkipReason = 'below_minimum' | 'stale_signal' | 'within_band' | 'no_price';
+export type SkipReason = 'below_minimum' | 'below_lot_size' | 'stale_signal' | 'within_band' | 'no_price';
 
 export interface PlanCoinInput {
   coin: string;
@@ -70,7 +70,13 @@ export function planCoin(input: PlanCoinInput, opts: PlanOptions): CoinPlan {
   const { coin, desired, actual, szDecimals } = input;
   const out: CoinPlan = { orders: [], skipped: [] };
   const delta = desired - actual;
-  if (Number(roundSizeDown(delta, szDecimals)) === 0 && !(desired === 0 && actual !== 0)) return out;
+  if (Number(roundSizeDown(delta, szDecimals)) === 0 && !(desired === 0 && actual !== 0)) {
+    // A leader's change too small for the coin's lot size is said, not silently dropped.
+    if (opts.mode === 'signal' && delta !== 0) {
+      out.skipped.push({ coin, kind: kindOf(desired, actual), reason: 'below_lot_size', isBuy: delta > 0, size: '0', delta });
+    }
+    return out;
+  }
   const price = input.price && input.price > 0 ? input.price : null;
   const closing = desired === 0 || Number(roundSizeDown(desired, szDecimals)) === 0;
 
