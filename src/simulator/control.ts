@@ -1,6 +1,7 @@
-import { roundPx, type CoinSpec } from './coins';
+import { formatPx, roundPx, type CoinSpec } from './coins';
 import type { FlowGenerator } from './flow-generator';
 import { parseScaled } from './format';
+import type { ExchangeService } from './exchange-handler';
 import type { InfoService } from './info-handler';
 import type { Market } from './market';
 import type { Rng } from './rng';
@@ -9,6 +10,9 @@ import type { TradePump } from './trade-pump';
 import type {
   AdlParams,
   DecimalInput,
+  ExchangeDepthParams,
+  ExchangeOrderReceived,
+  FailExchangeParams,
   FailInfoParams,
   LiquidateParams,
   LiquidateResult,
@@ -39,6 +43,7 @@ export interface SimulatorCore {
   fundingRng(): Rng;
   readonly hub: WsHub;
   readonly info: InfoService;
+  readonly exchange: ExchangeService;
   readonly limiter: WeightLimiter;
   readonly pump: TradePump;
   readonly weightWindowMs: number;
@@ -76,6 +81,13 @@ function sizeUnits(spec: CoinSpec, v: DecimalInput | undefined, name: string): n
 
 function priceInt(spec: CoinSpec, v: DecimalInput, name: string): number {
   return roundPx(spec, finite(v, name, Number.MIN_VALUE));
+}
+
+function failure(p: FailInfoParams): { status: 429 | 500; count: number | undefined; forMs: number | undefined } {
+  if (p.status !== 429 && p.status !== 500) throw new ControlError('status must be 429 or 500');
+  const count = p.count === undefined ? undefined : Math.floor(finite(p.count, 'count', 0));
+  const forMs = p.forMs === undefined ? undefined : finite(p.forMs, 'forMs', 0);
+  return { status: p.status, count, forMs };
 }
 
 export class SimulatorControlImpl implements SimulatorControl {
@@ -175,15 +187,49 @@ export class SimulatorControlImpl implements SimulatorControl {
   }
 
   failInfo(p: FailInfoParams): void {
-    if (p.status !== 429 && p.status !== 500) throw new ControlError('status must be 429 or 500');
-    const count = p.count === undefined ? undefined : Math.floor(finite(p.count, 'count', 0));
-    const forMs = p.forMs === undefined ? undefined : finite(p.forMs, 'forMs', 0);
-    this.core.info.failNext(p.status, count, forMs, p.client);
+    const f = failure(p);
+    this.core.info.failNext(f.status, f.count, f.forMs, p.client);
   }
 
   slowInfo(p: SlowInfoParams): void {
     const forMs = p.forMs === undefined ? undefined : finite(p.forMs, 'forMs', 0);
     this.core.info.slowDown(finite(p.delayMs, 'delayMs', 0), forMs);
+  }
+
+  failExchange(p: FailExchangeParams): void {
+    const f = failure(p);
+    this.core.exchange.faults.failNext(f.status, f.count, f.forMs, p.client, p.afterExecute === true && f.status === 500);
+  }
+
+  slowExchange(p: SlowInfoParams): void {
+    const forMs = p.forMs === undefined ? undefined : finite(p.forMs, 'forMs', 0);
+    this.core.exchange.faults.slowDown(finite(p.delayMs, 'delayMs', 0), forMs);
+  }
+
+  setExchangeDepth(p: ExchangeDepthParams): void {
+    const coin = p.coin === undefined ? undefined : coinOf(this.core.market(), p.coin).index;
+    const sz = p.sz === undefined || p.sz === null ? undefined : finite(p.sz, 'sz', 0);
+    const count = p.count === undefined ? undefined : Math.floor(finite(p.count, 'count', 1));
+    this.core.exchange.setDepth(coin, sz, count);
+  }
+
+  exchangeOrders(user?: string): ExchangeOrderReceived[] {
+    const all = this.core.market().exchange.received;
+    const u = user === undefined ? undefined : address(user, 'user');
+    return (u === undefined ? all : all.filter((o) => o.user === u)).map((o) => ({ ...o }));
+  }
+
+  setMid(p: { coin: string; px: DecimalInput }): string {
+    const m = this.core.market();
+    const spec = coinOf(m, p.coin);
+    const px = finite(p.px, 'px', Number.MIN_VALUE);
+    m.nudgeMid(spec.index, px / m.mids[spec.index] - 1);
+    this.core.exchange.matchResting();
+    return formatPx(spec, m.markInts[spec.index]);
+  }
+
+  setRequestsUsed(p: { user: string; used: number }): void {
+    this.core.market().exchange.setRequestsUsed(address(p.user, 'user'), Math.floor(finite(p.used, 'used', 0)));
   }
 
   applyFunding(): number {
@@ -229,6 +275,15 @@ export class SimulatorControlImpl implements SimulatorControl {
         tradesSent: hub.tradesSent,
         messagesDropped: hub.messagesDropped,
         messagesReceived: hub.messagesReceived,
+      },
+      exchange: {
+        requests: this.core.exchange.requests,
+        badRequests: this.core.exchange.badRequests,
+        injectedFailures: this.core.exchange.faults.injectedFailures,
+        delayed: this.core.exchange.faults.delayed,
+        byAction: { ...this.core.exchange.requestsByAction },
+        ordersReceived: m.exchange.received.length,
+        duplicateCloids: m.exchange.duplicateCloids,
       },
       trades: {
         total: m.totalTrades,
@@ -287,6 +342,24 @@ export const CONTROL_ROUTES: Readonly<Record<string, (ctl: SimulatorControl, b: 
     ctl.slowInfo(b as unknown as SlowInfoParams);
     return { ok: true };
   },
+  'fail-exchange': (ctl, b) => {
+    ctl.failExchange(b as unknown as FailExchangeParams);
+    return { ok: true };
+  },
+  'slow-exchange': (ctl, b) => {
+    ctl.slowExchange(b as unknown as SlowInfoParams);
+    return { ok: true };
+  },
+  'set-exchange-depth': (ctl, b) => {
+    ctl.setExchangeDepth(b as ExchangeDepthParams);
+    return { ok: true };
+  },
+  'exchange-orders': (ctl, b) => ctl.exchangeOrders(b.user === undefined ? undefined : String(b.user)),
+  'set-mid': (ctl, b) => ({ mark: ctl.setMid(b as unknown as { coin: string; px: DecimalInput }) }),
+  'set-requests-used': (ctl, b) => {
+    ctl.setRequestsUsed(b as unknown as { user: string; used: number });
+    return { ok: true };
+  },
   'apply-funding': (ctl) => ({ payments: ctl.applyFunding() }),
   'set-role': (ctl, b) => {
     ctl.setRole(b as unknown as SetRoleParams);
@@ -302,4 +375,4 @@ export const CONTROL_ROUTES: Readonly<Record<string, (ctl: SimulatorControl, b: 
   position: (ctl, b) => ctl.position(String(b.user), String(b.coin)),
 };
 
-export const READ_ONLY_ROUTES = new Set(['stats', 'truth', 'traders', 'position']);
+export const READ_ONLY_ROUTES = new Set(['stats', 'truth', 'traders', 'position', 'exchange-orders']);

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CONTROL_ROUTES, ControlError, READ_ONLY_ROUTES } from './control';
+import type { ExchangeService } from './exchange-handler';
+import { SUPPORTED_EXCHANGE_ACTIONS } from './exchange-handler';
 import type { InfoService } from './info-handler';
 import { SUPPORTED_INFO_TYPES } from './info-handler';
 import type { SimulatorControl } from './types';
@@ -44,8 +46,8 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** POST /info, /sim/* control, GET / (index). */
-export function createRequestHandler(info: InfoService, control: SimulatorControl) {
+/** POST /info, POST /exchange, /sim/* control, GET / (index). */
+export function createRequestHandler(info: InfoService, exchange: ExchangeService, control: SimulatorControl) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const url = new URL(req.url ?? '/', 'http://simulator');
@@ -56,6 +58,14 @@ export function createRequestHandler(info: InfoService, control: SimulatorContro
         const delay = info.currentDelay();
         if (delay > 0) await sleep(delay);
         const out = info.handleRaw(clientOf(req), raw);
+        if (out.status === 200) return sendJson(res, 200, out.data);
+        return send(res, out.status, out.error ?? '', 'text/plain');
+      }
+      if (path === '/exchange') {
+        if (req.method !== 'POST') return send(res, 405, 'Method Not Allowed', 'text/plain');
+        const out = await exchange.handleRaw(clientOf(req), await readBody(req));
+        const delay = exchange.faults.currentDelay();
+        if (delay > 0) await sleep(delay);
         if (out.status === 200) return sendJson(res, 200, out.data);
         return send(res, out.status, out.error ?? '', 'text/plain');
       }
@@ -80,6 +90,7 @@ export function createRequestHandler(info: InfoService, control: SimulatorContro
         return sendJson(res, 200, {
           name: 'traderscout Hyperliquid simulator',
           info: { path: '/info', method: 'POST', types: SUPPORTED_INFO_TYPES },
+          exchange: { path: '/exchange', method: 'POST', actions: SUPPORTED_EXCHANGE_ACTIONS },
           ws: '/ws',
           control: Object.keys(CONTROL_ROUTES).map((n) => `/sim/${n}`),
         });

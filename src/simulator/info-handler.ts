@@ -1,3 +1,7 @@
+import { frontendOrderView } from './exchange-orders';
+import { FaultKnobs } from './fault-knobs';
+import { ADDRESS_BASE_REQUESTS } from './exchange-state';
+import { formatBigScaled } from './format';
 import type { Market } from './market';
 import type { WeightLimiter } from './weights';
 import { requestWeight } from './weights';
@@ -84,17 +88,45 @@ const HANDLERS: Readonly<Record<string, (m: Market, b: Body) => Answer>> = {
     const data = userFundingView(m, m.trader(user), time(b, 'startTime', false) ?? 0, time(b, 'endTime', false));
     return { data, items: data.length };
   },
-  userRole: (m, b) => ({ data: userRoleView(m.trader(address(b))) }),
+  userRole: (m, b) => {
+    const user = address(b);
+    const master = m.exchange.agentMaster(user, m.now());
+    return { data: master ? { role: 'agent', data: { user: master } } : userRoleView(m.trader(user)) };
+  },
+  extraAgents: (m, b) => ({
+    data: m.exchange.namedAgents(address(b), m.now()).map((a) => ({ name: a.name, address: a.address, validUntil: a.validUntil })),
+  }),
+  userRateLimit: (m, b) => {
+    const user = address(b);
+    const volumeMicro = m.trader(user)?.volumeMicro ?? 0n;
+    return {
+      data: {
+        cumVlm: formatBigScaled(volumeMicro, 6),
+        nRequestsUsed: m.exchange.requestsUsed(user),
+        nRequestsCap: ADDRESS_BASE_REQUESTS + Number(volumeMicro / 1_000_000n),
+        nRequestsSurplus: 0,
+      },
+    };
+  },
+  orderStatus: (m, b) => {
+    const user = address(b);
+    const id = b.oid;
+    const order =
+      typeof id === 'number' && Number.isSafeInteger(id) && id >= 0
+        ? m.exchange.orders.get(id)
+        : typeof id === 'string' && /^0x[0-9a-fA-F]{32}$/.test(id)
+          ? m.exchange.orderByCloid(user, id.toLowerCase())
+          : invalid('oid');
+    if (!order || order.user !== user) return { data: { status: 'unknownOid' } };
+    return { data: { status: 'order', order: { order: frontendOrderView(m, order), status: order.status, statusTimestamp: order.statusTimestamp } } };
+  },
 };
 
-export const SUPPORTED_INFO_TYPES: readonly string[] = Object.keys(HANDLERS);
-
-interface Failure {
-  status: 429 | 500;
-  remaining: number;
-  until: number;
-  client: string | undefined;
+function invalid(what: string): never {
+  throw new InvalidRequest(`invalid ${what}`);
 }
+
+export const SUPPORTED_INFO_TYPES: readonly string[] = Object.keys(HANDLERS);
 
 /**
  * /info: validation (bad JSON → 400, unknown type or bad parameters → 422), injected failures,
@@ -105,46 +137,42 @@ export class InfoService {
   readonly requestsByType: Record<string, number> = {};
   requests = 0;
   badRequests = 0;
-  injectedFailures = 0;
-  delayed = 0;
-  private failure: Failure | undefined;
-  private slow: { delayMs: number; until: number } | undefined;
+  readonly faults: FaultKnobs;
 
   constructor(
     private readonly market: () => Market,
     private readonly limiter: WeightLimiter,
-    private readonly clock: () => number = Date.now,
-  ) {}
+    clock: () => number = Date.now,
+  ) {
+    this.faults = new FaultKnobs(clock);
+  }
+
+  get injectedFailures(): number {
+    return this.faults.injectedFailures;
+  }
+
+  get delayed(): number {
+    return this.faults.delayed;
+  }
 
   failNext(status: 429 | 500, count: number | undefined, forMs: number | undefined, client: string | undefined): void {
-    const remaining = count ?? (forMs === undefined ? 1 : Infinity);
-    const until = forMs === undefined ? Infinity : this.clock() + forMs;
-    this.failure = { status, remaining, until, client };
+    this.faults.failNext(status, count, forMs, client);
   }
 
   slowDown(delayMs: number, forMs: number | undefined): void {
-    this.slow = delayMs > 0 ? { delayMs, until: forMs === undefined ? Infinity : this.clock() + forMs } : undefined;
+    this.faults.slowDown(delayMs, forMs);
   }
 
   /** How long to hold the next response (0 = none). */
   currentDelay(): number {
-    if (!this.slow) return 0;
-    if (this.clock() >= this.slow.until) {
-      this.slow = undefined;
-      return 0;
-    }
-    this.delayed++;
-    return this.slow.delayMs;
+    return this.faults.currentDelay();
   }
 
   reset(): void {
     for (const k of Object.keys(this.requestsByType)) delete this.requestsByType[k];
     this.requests = 0;
     this.badRequests = 0;
-    this.injectedFailures = 0;
-    this.delayed = 0;
-    this.failure = undefined;
-    this.slow = undefined;
+    this.faults.reset();
   }
 
   /** Parse a raw HTTP body and answer it. */
@@ -174,9 +202,9 @@ export class InfoService {
       return { status: 422, error: `Failed to deserialize the JSON body into the target type: unknown variant \`${String(type)}\`` };
     }
     this.requestsByType[type] = (this.requestsByType[type] ?? 0) + 1;
-    const injected = this.takeFailure(client);
+    const injected = this.faults.take(client)?.status;
     if (injected) {
-      this.injectedFailures++;
+      this.faults.injectedFailures++;
       return { status: injected, error: injected === 429 ? '' : 'Internal Server Error' };
     }
     let answer: Answer;
@@ -190,17 +218,5 @@ export class InfoService {
     const weight = requestWeight(type, { items: answer.items, users: answer.users });
     if (!this.limiter.tryConsume(client, weight)) return { status: 429, error: '' };
     return { status: 200, data: answer.data };
-  }
-
-  private takeFailure(client: string): 429 | 500 | undefined {
-    const f = this.failure;
-    if (!f) return undefined;
-    if (this.clock() >= f.until || f.remaining <= 0) {
-      this.failure = undefined;
-      return undefined;
-    }
-    if (f.client !== undefined && f.client !== client) return undefined;
-    f.remaining--;
-    return f.status;
   }
 }

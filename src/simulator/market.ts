@@ -2,6 +2,7 @@ import { buildCoinSpecs, formatPx, formatSz, roundPx, type CoinSpec } from './co
 import { accountValueOf } from './account';
 import { toMicro } from './format';
 import { applyDelta, type FillDir } from './position-math';
+import { ExchangeState } from './exchange-state';
 import { createPopulation, newTraderState } from './population';
 import { Rng } from './rng';
 import {
@@ -66,6 +67,8 @@ export class Market {
   lastTid: number;
   lastOid: number;
   totalTrades = 0;
+  /** Signed-action state of /exchange: agents, nonces, orders (reset with the market). */
+  readonly exchange = new ExchangeState();
   /** Called with every batch of public trades of one coin (the WebSocket hub listens here). */
   onTrades: ((coin: number, trades: readonly TradeRecord[]) => void) | undefined;
 
@@ -247,13 +250,14 @@ export class Market {
     time: number,
     liquidation?: LiquidationRecord,
     takerOid?: number,
+    makerOid?: number,
   ): TradeRecord {
     if (buyer === seller) throw new Error('buyer and seller must differ');
     if (!(szUnits > 0) || !Number.isInteger(szUnits)) throw new Error('size must be a positive whole number of units');
     const tid = ++this.lastTid;
     const buyerTakes = takerSide === 'B';
-    const buyerOid = buyerTakes && takerOid !== undefined ? takerOid : ++this.lastOid;
-    const sellerOid = !buyerTakes && takerOid !== undefined ? takerOid : ++this.lastOid;
+    const buyerOid = (buyerTakes ? takerOid : makerOid) ?? ++this.lastOid;
+    const sellerOid = (buyerTakes ? makerOid : takerOid) ?? ++this.lastOid;
     this.applyFill(buyer, c, szUnits, pxInt, time, hashId, tid, buyerOid, buyerTakes,
       buyerTakes ? TAKER_FEE_RATE : MAKER_FEE_RATE, liquidation, undefined, true);
     this.applyFill(seller, c, -szUnits, pxInt, time, hashId, tid, sellerOid, !buyerTakes,

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SimulatorControlImpl, type SimulatorCore } from './control';
+import { ExchangeService } from './exchange-handler';
 import { FlowGenerator } from './flow-generator';
 import { clientOf, createRequestHandler } from './http-routes';
 import { InfoService } from './info-handler';
@@ -24,6 +25,7 @@ interface Resolved {
 class Simulator implements SimulatorCore {
   readonly limiter: WeightLimiter;
   readonly info: InfoService;
+  readonly exchange: ExchangeService;
   readonly hub: WsHub;
   readonly pump: TradePump;
   readonly weightWindowMs: number;
@@ -48,6 +50,7 @@ class Simulator implements SimulatorCore {
     this.weightWindowMs = opts.weightWindowMs ?? DEFAULT_WEIGHT_WINDOW_MS;
     this.limiter = new WeightLimiter(opts.weightPerMinute ?? DEFAULT_WEIGHT_PER_MINUTE, this.weightWindowMs);
     this.info = new InfoService(() => this.current.market, this.limiter);
+    this.exchange = new ExchangeService(() => this.current.market, this.limiter);
     this.hub = new WsHub(
       {
         idleTimeoutMs: opts.idleTimeoutMs ?? 60_000,
@@ -62,7 +65,7 @@ class Simulator implements SimulatorCore {
     this.build(undefined);
     this.pump.setRate(this.settings.tradeRate);
     this.control = new SimulatorControlImpl(this);
-    const handler = createRequestHandler(this.info, this.control);
+    const handler = createRequestHandler(this.info, this.exchange, this.control);
     this.server = createServer((req, res) => void handler(req, res));
     this.server.on('upgrade', (req, socket, head: Buffer) => {
       const path = new URL(req.url ?? '/', 'http://simulator').pathname;
@@ -109,6 +112,7 @@ class Simulator implements SimulatorCore {
     this.pump.setRate(this.settings.tradeRate);
     this.limiter.reset();
     this.info.reset();
+    this.exchange.reset();
     this.hub.resetCounters();
     this.scriptedTrades = 0;
     if (p.dropSockets) this.hub.dropAll(false);
@@ -118,6 +122,7 @@ class Simulator implements SimulatorCore {
     if (this.pump.rate <= 0) return 0;
     const { market, generator, walk } = this.current;
     market.stepMids(walk, dtMs, this.settings.volatility);
+    this.exchange.matchResting();
     return due > 0 ? generator.generate(due) : 0;
   }
 

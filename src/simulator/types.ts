@@ -35,6 +35,8 @@ export interface WireFill {
   crossed: boolean;
   fee: string;
   tid: number;
+  /** The order's client id, when it had one (orders sent to /exchange). */
+  cloid?: string;
   liquidation?: FillLiquidation;
   feeToken: string;
   twapId: number | null;
@@ -152,6 +154,38 @@ export interface SlowInfoParams {
   forMs?: number;
 }
 
+export interface FailExchangeParams extends FailInfoParams {
+  /** Run the action, then answer 500 anyway (the "outcome unknown" case). 429s never execute. */
+  afterExecute?: boolean;
+}
+
+export interface ExchangeDepthParams {
+  /** Only this coin (default: every coin). */
+  coin?: string;
+  /** Coins one taker order can fill at most, over all levels (partial fills); omit to restore the full book. */
+  sz?: DecimalInput;
+  /** For the next `count` orders that cross (default: until changed or reset). */
+  count?: number;
+}
+
+/** An order as it reached /exchange, accepted or refused. */
+export interface ExchangeOrderReceived {
+  receivedAt: number;
+  /** The account traded (the master when an agent signed). */
+  user: string;
+  signer: string;
+  coin: string;
+  isBuy: boolean;
+  px: string;
+  sz: string;
+  reduceOnly: boolean;
+  tif: string;
+  cloid: string | null;
+  /** `filled`, `resting` or the error text. */
+  outcome: string;
+  oid: number | null;
+}
+
 export interface ResetParams {
   seed?: number;
   traders?: number;
@@ -212,6 +246,16 @@ export interface SimulatorStats {
     messagesReceived: number;
   };
   trades: { total: number; scripted: number; generated: number; perSecond: number; tradeRate: number };
+  /** POST /exchange: requests, by action, orders received and cloids seen twice for one user. */
+  exchange: {
+    requests: number;
+    badRequests: number;
+    injectedFailures: number;
+    delayed: number;
+    byAction: Record<string, number>;
+    ordersReceived: number;
+    duplicateCloids: number;
+  };
   process: { rssMb: number; heapUsedMb: number; cpuUserMs: number; cpuSystemMs: number; uptimeMs: number };
 }
 
@@ -229,6 +273,18 @@ export interface SimulatorControl {
   sendMalformed(count: number): number;
   failInfo(params: FailInfoParams): void;
   slowInfo(params: SlowInfoParams): void;
+  /** Answer the next /exchange requests with 429 / 500 (optionally after executing them). */
+  failExchange(params: FailExchangeParams): void;
+  /** Hold /exchange answers `delayMs` after the action ran. */
+  slowExchange(params: SlowInfoParams): void;
+  /** Cap the liquidity taker orders find (partial fills). */
+  setExchangeDepth(params: ExchangeDepthParams): void;
+  /** Every order received at /exchange, oldest first (optionally one account's). */
+  exchangeOrders(user?: string): ExchangeOrderReceived[];
+  /** Move a coin's mid (and mark) to `px`; resting /exchange orders the book now crosses fill. Returns the new mark. */
+  setMid(params: { coin: string; px: DecimalInput }): string;
+  /** Set how much of an address's request allowance is used (to test running out). */
+  setRequestsUsed(params: { user: string; used: number }): void;
   applyFunding(): number;
   setRole(params: SetRoleParams): void;
   reset(params?: ResetParams): void;

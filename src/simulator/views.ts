@@ -130,6 +130,12 @@ export function wireFill(market: Market, f: FillRecord): WireFill {
     feeToken: 'USDC',
     twapId: null,
   };
+  const cloid = market.exchange.cloidByOid.get(f.oid);
+  if (cloid !== undefined) {
+    // The exchange writes the order's cloid right after tid.
+    const { feeToken, twapId, ...head } = out;
+    return { ...head, cloid, feeToken, twapId };
+  }
   if (f.liquidation) {
     // Keep the exchange's key order: liquidation sits before feeToken.
     const { feeToken, twapId, ...head } = out;

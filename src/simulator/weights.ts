@@ -9,6 +9,7 @@
  * | userFills, userFillsByTime    | 20 + floor(items returned / 20)          |
  * | userFunding                   | 20 + floor(items returned / 20)          |
  * | userRole                      | 60                                       |
+ * | orderStatus                   | 2                                        |
  * | batchClearinghouseStates      | 20 + 2 per user beyond the first (ours)  |
  * | anything else                 | 20                                       |
  */
@@ -27,6 +28,7 @@ const BASE_WEIGHTS: Readonly<Record<string, number>> = {
   userFillsByTime: 20,
   userFunding: 20,
   userRole: 60,
+  orderStatus: 2,
   batchClearinghouseStates: 20,
 };
 
