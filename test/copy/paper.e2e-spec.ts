@@ -202,7 +202,9 @@ describe('copy trading, paper', () => {
     ]);
     // SOL and BTC are not in ratio's coins_allow: never traded.
     expect(rows.every((r) => r.coin === 'ETH')).toBe(true);
-    await waitFor(async () => seen.filter((o) => o.status === 'filled').length >= 6);
+    await waitFor(async () => seen.filter((o) => o.status === 'filled').length >= 6).catch((err) => {
+      throw new Error(`room saw ${JSON.stringify(seen)}: ${String(err)}`);
+    });
     expect(intruderOrders).toEqual([]);
     socket.disconnect();
     intruder.disconnect();

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { OrderRecord, OrderStatus, OrderTrigger } from './copy.records';
+import { OrderRecord, OrderStatus, OrderTrigger, updatedRows } from './copy.records';
 
 interface OrderRow {
   id: string;
@@ -131,15 +131,15 @@ export class CopyOrdersRepository {
   }
 
   async markSent(id: string): Promise<OrderRecord> {
-    const rows: OrderRow[] = await this.db.query(
+    const rows = updatedRows<OrderRow>(await this.db.query(
       `UPDATE copy_orders SET status = 'sent', sent_at = now() WHERE id = $1 AND status = 'pending' RETURNING *`,
       [id],
-    );
+    ));
     return toRecord(rows[0]);
   }
 
   async resolve(id: string, o: OrderOutcome): Promise<OrderRecord> {
-    const rows: OrderRow[] = await this.db.query(
+    const rows = updatedRows<OrderRow>(await this.db.query(
       `UPDATE copy_orders SET status = $2, filled_size = COALESCE($3::numeric, filled_size), avg_price = COALESCE($4::numeric, avg_price),
          fee_usd = COALESCE($5::numeric, fee_usd), oid = COALESCE($6::bigint, oid), error = COALESCE($7, error),
          acked_at = CASE WHEN $8 THEN COALESCE(acked_at, now()) ELSE acked_at END,
@@ -147,7 +147,7 @@ export class CopyOrdersRepository {
          filled_at = CASE WHEN $3::numeric > 0 THEN COALESCE(filled_at, now()) ELSE filled_at END
        WHERE id = $1 RETURNING *`,
       [id, o.status, o.filledSize ?? null, o.avgPrice ?? null, o.feeUsd ?? null, o.oid ?? null, o.error ?? null, o.acked ?? true, o.sentAt ?? null],
-    );
+    ));
     return toRecord(rows[0]);
   }
 

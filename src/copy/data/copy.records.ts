@@ -89,3 +89,9 @@ export interface AlertRecord {
 
 export const num = (v: string | number | null | undefined): number => (v === null || v === undefined ? 0 : Number(v));
 export const numOrNull = (v: string | number | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** Rows of an `UPDATE … RETURNING` (TypeORM's query() answers `[rows, affected]` for UPDATE and DELETE). */
+export function updatedRows<T>(result: unknown): T[] {
+  const r = result as unknown[];
+  return Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number' ? (r[0] as T[]) : (r as T[]);
+}

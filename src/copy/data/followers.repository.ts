@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { FollowerMode, FollowerRecord, FollowerStatus, num, numOrNull } from './copy.records';
+import { FollowerMode, FollowerRecord, FollowerStatus, num, numOrNull, updatedRows } from './copy.records';
 
 interface FollowerRow {
   id: string;
@@ -104,7 +104,7 @@ export class FollowersRepository {
     id: string,
     patch: { status?: FollowerStatus; stopReason?: string | null; maxDrawdownPct?: number | null; agentKeyEnc?: string; agentAddress?: string },
   ): Promise<FollowerRecord | null> {
-    const rows: FollowerRow[] = await this.db.query(
+    const rows = updatedRows<FollowerRow>(await this.db.query(
       `UPDATE copy_followers SET
          status = COALESCE($2, status),
          stop_reason = CASE WHEN $2::varchar IS NULL THEN stop_reason WHEN $2 = 'stopped' THEN $3 ELSE NULL END,
@@ -114,7 +114,7 @@ export class FollowersRepository {
          updated_at = now()
        WHERE id = $1 RETURNING ${COLUMNS}`,
       [id, patch.status ?? null, patch.stopReason ?? null, patch.maxDrawdownPct !== undefined, patch.maxDrawdownPct ?? null, patch.agentKeyEnc ?? null, patch.agentAddress ?? null],
-    );
+    ));
     return rows[0] ? toRecord(rows[0]) : null;
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { FollowSettings, Sides, Sizing } from '../domain/sizing';
-import { FollowRecord, num, numOrNull } from './copy.records';
+import { FollowRecord, num, numOrNull, updatedRows } from './copy.records';
 
 interface FollowRow {
   id: string;
@@ -99,10 +99,10 @@ export class FollowsRepository {
   /** Replaces the settings (the caller merged the patch into the current ones). */
   async updateSettings(id: string, s: FollowSettingsRow): Promise<FollowRecord | null> {
     const sets = SETTINGS_COLUMNS.map((c, i) => `${c} = $${i + 2}::${SETTINGS_TYPES[i]}`).join(', ');
-    const rows: FollowRow[] = await this.db.query(
+    const rows = updatedRows<FollowRow>(await this.db.query(
       `UPDATE copy_follows SET ${sets}, updated_at = now() WHERE id = $1 AND status <> 'removed' RETURNING *`,
       [id, ...SETTINGS_COLUMNS.map((c) => s[c])],
-    );
+    ));
     return rows[0] ? toRecord(rows[0]) : null;
   }
 

@@ -254,16 +254,18 @@ export class FollowerActor {
         else this.positions.set(coin, { ...(this.positions.get(coin) ?? { size: 0, entryPx: 0 }), leverage });
       }
       for (const o of plan.orders) {
-        const done = await this.sendOne(o, base, slippage);
-        if (!done && o.reduceOnly) exitsLeft = true;
-        if (!done && o.kind === 'flip_close') break; // the open waits for the close
+        const outcome = await this.sendOne(o, base, slippage);
+        // An unknown outcome is resolved (by cloid) at the next run, before anything else is sent.
+        if (outcome === 'unknown' || (outcome !== 'filled' && o.reduceOnly)) exitsLeft = true;
+        if (outcome !== 'filled' && o.kind === 'flip_close') break; // the open waits for the close
+        if (outcome === 'unknown') return { exitsLeft };
       }
     }
     return { exitsLeft };
   }
 
-  /** Journal (pending, with cloid) → send → book. True when it filled completely. */
-  private async sendOne(o: PlannedOrder, base: OrderBase, slippageBps: number): Promise<boolean> {
+  /** Journal (pending, with cloid) → send → book. */
+  private async sendOne(o: PlannedOrder, base: OrderBase, slippageBps: number): Promise<ExecResult['status']> {
     const [row] = await this.deps.orders.insert([{ ...base, cloid: newCloid(), side: o.isBuy ? 'buy' : 'sell', kind: o.kind, size: o.size, limitPrice: o.limitPrice, reduceOnly: o.reduceOnly, status: 'pending', error: null }]);
     this.deps.publishOrder(row);
     const sentAt = Date.now();
@@ -273,10 +275,10 @@ export class FollowerActor {
     if (result.status === 'unknown') {
       const sent = await this.deps.orders.resolve(row.id, { status: 'sent', error: result.error, acked: false, sentAt: new Date(sentAt) });
       this.deps.publishOrder(sent);
-      return false;
+      return 'unknown';
     }
     await this.book(row, result, new Date(sentAt));
-    return result.status === 'filled';
+    return result.status;
   }
 
   /** Books an order's outcome: journal row, positions, per-follow holdings, fees, alerts. */
