@@ -125,7 +125,11 @@ describe('copy trading, live', () => {
     await atExchange(acct.master, 'ETH', 0, 0.0002, 60_000);
 
     expect(duplicateCloids(sim, acct.master)).toEqual([]);
-    const rows = await journal(api, f);
+    // The late answers arrive; every journal row is resolved.
+    const rows = await waitFor(async () => {
+      const j = await journal(api, f);
+      return j.every((r) => r.status !== 'pending' && r.status !== 'sent') ? j : null;
+    }, 30_000, 250);
     expect(new Set(rows.map((r) => r.cloid)).size).toBe(rows.length);
     expect(rows.filter((r) => r.status === 'pending' || r.status === 'sent')).toEqual([]);
     // Every order the exchange received is in the journal with its cloid.

@@ -175,11 +175,15 @@ describe('copy trading, paper', () => {
       await waitForActual(api, rev, 'ETH', revCapped, Math.abs(revCapped) * 0.03 + 0.0011);
       await waitForActual(api, longOnly, 'ETH', Math.max(0, leaderEth * 0.1), 0.0011);
       // proportional: leader × follower equity / leader equity × 0.5, desired = actual within rounding.
+      let last: unknown;
       const p = await waitFor(async () => {
         const pos = (await positions(api, prop)).ETH;
+        last = pos;
         const [want, got] = [Number(pos?.desired_size ?? 0), Number(pos?.actual_size ?? 0)];
         return Math.abs(want - got) <= 0.0011 && (leaderEth === 0 ? got === 0 : want !== 0) ? pos ?? { desired_size: '0' } : null;
-      }, 30000, 200);
+      }, 45000, 200).catch((err) => {
+        throw new Error(`proportional: leader ETH ${leaderEth}, last ${JSON.stringify(last)}: ${String(err)}`);
+      });
       // ≈ leader × 20,000 / ~10,000 × 0.5.
       if (leaderEth !== 0) expect(Math.abs(Number(p.desired_size) / leaderEth - 1)).toBeLessThan(0.2);
     };
