@@ -7,6 +7,7 @@ import type { FollowersRepository } from '../data/followers.repository';
 import type { FollowsRepository } from '../data/follows.repository';
 import type { CoinMeta, CopyMarket } from './copy-market';
 import type { CopyExecutor } from './executors';
+import type { JournalBatcher } from './journal-batcher';
 import type { LeaderBook } from './leader-book';
 
 /** What makes a follower run: a leader's change (with its trade's time), reconciliation, a reload, a retry. */
@@ -22,6 +23,8 @@ export interface ActorDeps {
   followers: FollowersRepository;
   follows: FollowsRepository;
   orders: CopyOrdersRepository;
+  /** Journal inserts, coalesced across followers. */
+  journal: JournalBatcher;
   state: CopyStateRepository;
   leaders: LeaderBook;
   market: CopyMarket;

@@ -20,6 +20,7 @@ import { CopyLeases } from './copy-leases';
 import { CopyMarket } from './copy-market';
 import { CopyExecutor, LiveExecutor, PaperExecutor } from './executors';
 import { FollowerActor } from './follower-actor';
+import { JournalBatcher } from './journal-batcher';
 import { LeaderBook } from './leader-book';
 
 const LEASE_TTL_MS = 10_000;
@@ -63,6 +64,7 @@ export class CopyEngineService implements OnApplicationBootstrap, BeforeApplicat
       followers: repos.followers,
       follows: repos.follows,
       orders: repos.orders,
+      journal: new JournalBatcher(repos.orders),
       state: repos.state,
       leaders: this.leaderBook,
       market: this.market,

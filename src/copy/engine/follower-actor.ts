@@ -48,6 +48,8 @@ export class FollowerActor {
   private retryTimer: NodeJS.Timeout | null = null;
   private retryMs = 1000;
   private ordersSinceAllowance = 0;
+  /** A journal row may be pending or sent (after a load, or an unknown outcome): resolve first. */
+  private mayHaveUnresolved = true;
   private readonly warned = new Set<string>();
   closed = false;
 
@@ -107,6 +109,7 @@ export class FollowerActor {
   }
 
   private async load(): Promise<void> {
+    this.mayHaveUnresolved = true;
     const [f] = await this.deps.followers.findMany([this.id]);
     if (!f) throw new Error(`follower ${this.id} is gone`);
     this.follower = f;
@@ -151,6 +154,7 @@ export class FollowerActor {
 
   /** Resolves pending/sent journal rows by cloid; false when one is still unknown (retry later). */
   private async resolveUnknown(): Promise<boolean> {
+    if (!this.mayHaveUnresolved) return true;
     const open = await this.deps.orders.unresolved(this.id);
     let changed = false;
     for (const o of open) {
@@ -160,6 +164,7 @@ export class FollowerActor {
       changed = true;
     }
     if (changed) await this.syncAccount();
+    this.mayHaveUnresolved = false;
     return true;
   }
 
@@ -243,7 +248,7 @@ export class FollowerActor {
         if (gate.reason === 'halted') await this.alertOnce('halted', 'halted', 'copy trading is halted: no order is sent');
         exitsLeft ||= plan.orders.some((o) => o.reduceOnly);
       }
-      for (const row of await this.deps.orders.insert(skipped)) {
+      for (const row of await this.deps.journal.insert(skipped)) {
         this.deps.publishOrder(row);
         if (row.error !== 'halted') await this.alert('skipped', `${row.kind} ${row.side} ${row.size} ${row.coin} not sent: ${row.error}`);
       }
@@ -266,13 +271,14 @@ export class FollowerActor {
 
   /** Journal (pending, with cloid) → send → book. */
   private async sendOne(o: PlannedOrder, base: OrderBase, slippageBps: number): Promise<ExecResult['status']> {
-    const [row] = await this.deps.orders.insert([{ ...base, cloid: newCloid(), side: o.isBuy ? 'buy' : 'sell', kind: o.kind, size: o.size, limitPrice: o.limitPrice, reduceOnly: o.reduceOnly, status: 'pending', error: null }]);
+    const [row] = await this.deps.journal.insert([{ ...base, cloid: newCloid(), side: o.isBuy ? 'buy' : 'sell', kind: o.kind, size: o.size, limitPrice: o.limitPrice, reduceOnly: o.reduceOnly, status: 'pending', error: null }]);
     this.deps.publishOrder(row);
     const sentAt = Date.now();
     const result = await this.executor!.send(row, slippageBps);
     this.deps.faultAfterSend();
     this.ordersSinceAllowance++;
     if (result.status === 'unknown') {
+      this.mayHaveUnresolved = true;
       const sent = await this.deps.orders.resolve(row.id, { status: 'sent', error: result.error, acked: false, sentAt: new Date(sentAt) });
       this.deps.publishOrder(sent);
       return 'unknown';
