@@ -9,6 +9,7 @@ import type { CoinMeta, CopyMarket } from './copy-market';
 import type { CopyExecutor } from './executors';
 import type { JournalBatcher } from './journal-batcher';
 import type { LeaderBook } from './leader-book';
+import type { StateFlusher } from './state-flusher';
 
 /** What makes a follower run: a leader's change (with its trade's time), reconciliation, a reload, a retry. */
 export type Trigger =
@@ -25,6 +26,8 @@ export interface ActorDeps {
   orders: CopyOrdersRepository;
   /** Journal inserts, coalesced across followers. */
   journal: JournalBatcher;
+  /** Write-behind of positions, equity and follow memory. */
+  flusher: StateFlusher;
   state: CopyStateRepository;
   leaders: LeaderBook;
   market: CopyMarket;

@@ -22,6 +22,7 @@ import { CopyExecutor, LiveExecutor, PaperExecutor } from './executors';
 import { FollowerActor } from './follower-actor';
 import { JournalBatcher } from './journal-batcher';
 import { LeaderBook } from './leader-book';
+import { StateFlusher } from './state-flusher';
 
 const LEASE_TTL_MS = 10_000;
 const TICK_MS = 3_000;
@@ -42,6 +43,7 @@ export class CopyEngineService implements OnApplicationBootstrap, BeforeApplicat
   private readonly leaderBook: LeaderBook;
   private readonly agentChecks: AgentCheckWorker;
   private readonly deps: ActorDeps;
+  private readonly flusher: StateFlusher;
   private halted = false;
   private timers: NodeJS.Timeout[] = [];
   private closers: Array<() => void> = [];
@@ -59,12 +61,14 @@ export class CopyEngineService implements OnApplicationBootstrap, BeforeApplicat
     this.market = new CopyMarket(redis, info, (t) => this.onOwnTrade(t));
     this.leaderBook = new LeaderBook(repos.leaders);
     this.agentChecks = new AgentCheckWorker(redis, info);
+    this.flusher = new StateFlusher(repos.state, repos.followers, repos.follows);
     this.deps = {
       config,
       followers: repos.followers,
       follows: repos.follows,
       orders: repos.orders,
       journal: new JournalBatcher(repos.orders),
+      flusher: this.flusher,
       state: repos.state,
       leaders: this.leaderBook,
       market: this.market,
@@ -86,6 +90,7 @@ export class CopyEngineService implements OnApplicationBootstrap, BeforeApplicat
     this.halted = await this.repos.state.halted();
     await this.market.refreshMeta();
     this.market.start();
+    this.flusher.start();
     this.agentChecks.start();
     this.closers.push(await subscribeTradeEvents(this.redis, 'copy-trade-events', (e) => this.onEvent(e)));
     const commands = this.redis.duplicate({ connectionName: 'traderscout:copy-commands' });
@@ -104,6 +109,7 @@ export class CopyEngineService implements OnApplicationBootstrap, BeforeApplicat
     for (const t of this.timers) clearInterval(t);
     await this.ticking;
     await Promise.all([...this.actors.values()].map((a) => a.close()));
+    await this.flusher.stop();
     await this.leases.release([...this.actors.keys()]).catch(() => undefined);
     for (const c of this.closers) c();
     await Promise.all([this.market.stop(), this.agentChecks.stop()]);
