@@ -87,16 +87,19 @@ export class CopyEngineService implements OnApplicationBootstrap, BeforeApplicat
 
   async onApplicationBootstrap(): Promise<void> {
     await this.checkEncryptionKey();
-    this.halted = await this.repos.state.halted();
-    await this.market.refreshMeta();
+    // Nothing below holds up the boot when Redis or the exchange is down: each retries on its own.
+    this.halted = await this.repos.state.halted().catch(() => true); // unknown = halted (fail closed) until the next read
+    void this.market.refreshMeta();
     this.market.start();
     this.flusher.start();
     this.agentChecks.start();
-    this.closers.push(await subscribeTradeEvents(this.redis, 'copy-trade-events', (e) => this.onEvent(e)));
+    void subscribeTradeEvents(this.redis, 'copy-trade-events', (e) => this.onEvent(e))
+      .then((close) => (this.stopping ? close() : this.closers.push(close)))
+      .catch((err: Error) => this.logger.warn({ msg: 'copy engine cannot subscribe to trade events', error: err.message }));
     const commands = this.redis.duplicate({ connectionName: 'traderscout:copy-commands' });
     commands.on('error', () => undefined);
     commands.on('message', (_c: string, raw: string) => this.onCommand(raw));
-    await commands.subscribe(CopyKeys.commandsChannel);
+    void commands.subscribe(CopyKeys.commandsChannel).catch(() => undefined);
     this.closers.push(() => commands.disconnect());
     this.timers.push(setInterval(() => void this.tick(), TICK_MS));
     this.timers.push(setInterval(() => this.reconcileAll(), this.config.copyReconcileSeconds * 1000));
