@@ -148,7 +148,8 @@ export class CopyEngineService implements OnApplicationBootstrap, BeforeApplicat
       leader: e.trader_address,
       coin: e.details.coin,
       eventId: String(e.id),
-      time: new Date(e.timestamp).getTime(),
+      // An unreadable trade time counts as stale: the change opens nothing, exits still go.
+      time: e.timestamp ? new Date(e.timestamp).getTime() || 0 : 0,
       price: Number.isFinite(px) ? px : this.market.price(e.details.coin),
     };
     for (const id of ids) void this.actors.get(id)?.push(trigger);
