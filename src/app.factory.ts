@@ -61,6 +61,7 @@ function setupSwagger(app: NestExpressApplication, config: AppConfig): void {
       )
       .setVersion(config.version)
       .addApiKey({ type: 'apiKey', name: 'x-api-key', in: 'header' }, 'admin')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: "A follower's token (or the admin key)" }, 'follower')
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

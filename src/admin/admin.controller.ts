@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags 
 import { ApiErrorResponses } from '../common/api-error-responses';
 import { AddressParamDto } from '../traders/dto/traders-query.dto';
 import { CacheClearedDto, RecalculateQueuedDto, TrackQueuedDto } from './admin.dto';
-import { AdminKeyGuard } from './admin-key.guard';
+import { AdminKeyGuard } from '../common/auth/admin-key.guard';
 import { AdminService } from './admin.service';
 
 @ApiTags('admin')

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TradersModule } from '../traders/traders.module';
-import { AdminKeyGuard } from './admin-key.guard';
+import { AdminKeyGuard } from '../common/auth/admin-key.guard';
 import { AdminController } from './admin.controller';
 import { AdminService } from './admin.service';
 

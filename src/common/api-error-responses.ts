@@ -18,7 +18,9 @@ const DESCRIPTIONS: Record<number, { description: string; example: string }> = {
   401: { description: 'The x-api-key header is missing', example: 'x-api-key header required' },
   403: { description: 'The x-api-key header is wrong', example: 'invalid x-api-key' },
   404: { description: 'No such trader', example: 'trader 0x0123456789abcdef0123456789abcdef01234567 not found' },
+  409: { description: 'It exists already', example: 'follower 0x0123456789abcdef0123456789abcdef01234567 exists' },
   413: { description: 'The request body is larger than 64 KiB', example: 'request entity too large' },
+  422: { description: 'Well-formed but refused; the message names the field', example: 'agent_private_key: the agent is not approved for this address' },
   429: { description: 'Too many requests from this IP; retry after `Retry-After` seconds', example: 'ThrottlerException: Too Many Requests' },
   503: { description: 'A dependency (or, for admin routes, ADMIN_API_KEY) is not available', example: 'admin routes are disabled: ADMIN_API_KEY is not set' },
 };
@@ -48,6 +50,8 @@ function errorName(status: number): string {
       401: 'Unauthorized',
       403: 'Forbidden',
       404: 'Not Found',
+      409: 'Conflict',
+      422: 'Unprocessable Entity',
       413: 'Payload Too Large',
       429: 'Too Many Requests',
       503: 'Service Unavailable',

@@ -5,7 +5,9 @@ export type DomainErrorCode =
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'UNAVAILABLE'
-  | 'CONFLICT';
+  | 'CONFLICT'
+  /** Well-formed but refused (e.g. an agent key not approved for the account). */
+  | 'UNPROCESSABLE';
 
 export class DomainError extends Error {
   constructor(
@@ -24,4 +26,5 @@ export const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, number> = {
   FORBIDDEN: 403,
   UNAVAILABLE: 503,
   CONFLICT: 409,
+  UNPROCESSABLE: 422,
 };

@@ -49,6 +49,15 @@ export class AppConfig {
   rateLimitLowPriorityPercent!: number;
   /** Test-only fault injection (e.g. `exit-after-commit`: SIGKILL itself between commit and publish). */
   faultInjection!: string | null;
+  /** Which chain the copy engine signs for. */
+  hyperliquidNetwork!: 'mainnet' | 'testnet';
+  /** 64 hex chars; null = live followers cannot be created. */
+  copyKeyEncryptionKey!: string | null;
+  copyReconcileSeconds!: number;
+  copyDefaultSlippageBps!: number;
+  copyExitSlippageBps!: number;
+  copyMaxSignalAgeSeconds!: number;
+  paperTakerFeeBps!: number;
   version!: string;
 
   /** REDIS_URL is `memory://`: in-process stand-ins for Redis (single process, every role). */

@@ -33,7 +33,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): AppConfig
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;
   }
-  for (const key of ['ADMIN_API_KEY', 'LEADERBOARD_WEIGHTS', 'FAULT_INJECTION']) {
+  for (const key of ['ADMIN_API_KEY', 'LEADERBOARD_WEIGHTS', 'FAULT_INJECTION', 'COPY_KEY_ENCRYPTION_KEY']) {
     if (env[key] !== undefined && env[key] !== '') raw[key] = env[key] as string;
   }
   const vars = plainToInstance(EnvironmentVariables, raw);
@@ -93,6 +93,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): AppConfig
     rateLimitWindowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS,
     rateLimitLowPriorityPercent: vars.RATE_LIMIT_LOW_PRIORITY_PERCENT,
     faultInjection: vars.FAULT_INJECTION ?? null,
+    hyperliquidNetwork: vars.HYPERLIQUID_NETWORK,
+    copyKeyEncryptionKey: vars.COPY_KEY_ENCRYPTION_KEY ?? null,
+    copyReconcileSeconds: vars.COPY_RECONCILE_SECONDS,
+    copyDefaultSlippageBps: vars.COPY_DEFAULT_SLIPPAGE_BPS,
+    copyExitSlippageBps: vars.COPY_EXIT_SLIPPAGE_BPS,
+    copyMaxSignalAgeSeconds: vars.COPY_MAX_SIGNAL_AGE_SECONDS,
+    paperTakerFeeBps: vars.PAPER_TAKER_FEE_BPS,
     version,
   });
   return config;

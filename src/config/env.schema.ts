@@ -3,6 +3,8 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
+  Matches,
   IsOptional,
   IsString,
   Max,
@@ -29,6 +31,8 @@ export const DEFAULT_LEADERBOARD_WEIGHTS = {
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toNumber = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
 const toBool = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
   const v = value.trim().toLowerCase();
@@ -178,6 +182,43 @@ export class EnvironmentVariables {
   /** The exchange's public leaderboard file; set to an empty value to turn the seeding off (config.loader.ts). */
   @Validate(UrlConstraint, ['http:', 'https:'])
   EXCHANGE_LEADERBOARD_URL = 'https://stats-data.hyperliquid.xyz/Mainnet/leaderboard';
+
+  @IsIn(['mainnet', 'testnet'], { message: 'HYPERLIQUID_NETWORK must be mainnet or testnet' })
+  HYPERLIQUID_NETWORK: 'mainnet' | 'testnet' = 'mainnet';
+
+  @IsOptional()
+  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'COPY_KEY_ENCRYPTION_KEY must be 64 hex characters (32 bytes)' })
+  COPY_KEY_ENCRYPTION_KEY?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'COPY_RECONCILE_SECONDS must be an integer from 1 to 86400' })
+  @Min(1, { message: 'COPY_RECONCILE_SECONDS must be an integer from 1 to 86400' })
+  @Max(86400, { message: 'COPY_RECONCILE_SECONDS must be an integer from 1 to 86400' })
+  COPY_RECONCILE_SECONDS = 60;
+
+  @Transform(toInt)
+  @IsInt({ message: 'COPY_DEFAULT_SLIPPAGE_BPS must be an integer from 1 to 1000' })
+  @Min(1, { message: 'COPY_DEFAULT_SLIPPAGE_BPS must be an integer from 1 to 1000' })
+  @Max(1000, { message: 'COPY_DEFAULT_SLIPPAGE_BPS must be an integer from 1 to 1000' })
+  COPY_DEFAULT_SLIPPAGE_BPS = 50;
+
+  @Transform(toInt)
+  @IsInt({ message: 'COPY_EXIT_SLIPPAGE_BPS must be an integer from 1 to 1000' })
+  @Min(1, { message: 'COPY_EXIT_SLIPPAGE_BPS must be an integer from 1 to 1000' })
+  @Max(1000, { message: 'COPY_EXIT_SLIPPAGE_BPS must be an integer from 1 to 1000' })
+  COPY_EXIT_SLIPPAGE_BPS = 300;
+
+  @Transform(toInt)
+  @IsInt({ message: 'COPY_MAX_SIGNAL_AGE_SECONDS must be an integer from 1 to 3600' })
+  @Min(1, { message: 'COPY_MAX_SIGNAL_AGE_SECONDS must be an integer from 1 to 3600' })
+  @Max(3600, { message: 'COPY_MAX_SIGNAL_AGE_SECONDS must be an integer from 1 to 3600' })
+  COPY_MAX_SIGNAL_AGE_SECONDS = 20;
+
+  @Transform(toNumber)
+  @IsNumber({}, { message: 'PAPER_TAKER_FEE_BPS must be a number from 0 to 100' })
+  @Min(0, { message: 'PAPER_TAKER_FEE_BPS must be a number from 0 to 100' })
+  @Max(100, { message: 'PAPER_TAKER_FEE_BPS must be a number from 0 to 100' })
+  PAPER_TAKER_FEE_BPS = 4.5;
   // ---- Beyond the contract: tuning knobs with safe defaults ----
 
   @Transform(toInt)
@@ -259,6 +300,6 @@ export class EnvironmentVariables {
   DB_POOL_MAX = 20;
 
   @IsOptional()
-  @IsIn(['exit-after-commit'], { message: 'FAULT_INJECTION must be exit-after-commit (tests only) or unset' })
+  @IsIn(['exit-after-commit', 'copy-after-journal'], { message: 'FAULT_INJECTION must be exit-after-commit or copy-after-journal (tests only) or unset' })
   FAULT_INJECTION?: string;
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClientLimitsService } from './client-limits.service';
+import { CopyRoomsModule } from '../copy/copy-rooms.module';
 import { ConnectionCountService } from './connection-count.service';
 import { EventBackfillRepository } from './event-backfill.repository';
 import { EventRelayService } from './event-relay.service';
@@ -13,6 +14,7 @@ import { UpdatesGateway } from './updates.gateway';
  * created by RedisIoAdapter (set in createApp).
  */
 @Module({
+  imports: [CopyRoomsModule],
   providers: [
     GatewayMetrics,
     ConnectionCountService,

@@ -14,6 +14,7 @@ import type { Namespace, Socket } from 'socket.io';
 import type { LeaderboardUpdatedPayload, TradeEventPayload } from '../events/trade-event.payload';
 import { CLOSE_GRACE_MS, MAX_BUFFERED_BYTES, MAX_QUEUED_PACKETS, RATE_LIMITED } from './client-limits';
 import { ClientLimitsService } from './client-limits.service';
+import { CopyRoomsService, isFollowerSubscription } from '../copy/api/copy-rooms.service';
 import { ConnectionCountService } from './connection-count.service';
 import { GatewayMetrics } from './gateway.metrics';
 import {
@@ -92,6 +93,7 @@ export class UpdatesGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     private readonly connections: ConnectionCountService,
     private readonly limits: ClientLimitsService,
     private readonly metrics: GatewayMetrics,
+    private readonly copyRooms: CopyRoomsService,
   ) {}
 
   afterInit(nsp: Namespace): void {
@@ -154,7 +156,8 @@ export class UpdatesGateway implements OnGatewayInit, OnGatewayConnection, OnGat
    * payload kind: it would be told apart here, before the filter parser.)
    */
   @SubscribeMessage('subscribe')
-  subscribe(@ConnectedSocket() client: Socket, @MessageBody() body: unknown): SubscriptionAck {
+  subscribe(@ConnectedSocket() client: Socket, @MessageBody() body: unknown): SubscriptionAck | ReturnType<CopyRoomsService['join']> {
+    if (isFollowerSubscription(body)) return this.copyRooms.join(client, body);
     return this.changeFilter(client, 'subscribe', body);
   }
 

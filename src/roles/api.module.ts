@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AdminModule } from '../admin/admin.module';
+import { CopyApiModule } from '../copy/copy-api.module';
 import { DashboardModule } from '../dashboard/dashboard.module';
 import { GatewayModule } from '../gateway/gateway.module';
 import { LeaderboardApiModule } from '../leaderboard/leaderboard-api.module';
@@ -18,6 +19,7 @@ import { RootController } from './root.controller';
     StatsModule,
     AdminModule,
     DashboardModule,
+    CopyApiModule,
   ],
   controllers: [RootController],
 })

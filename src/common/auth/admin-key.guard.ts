@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { AppConfig } from '../config/app-config';
-import { DomainError } from '../common/domain-error';
+import { AppConfig } from '../../config/app-config';
+import { DomainError } from '../domain-error';
 import { secretsEqual } from './constant-time';
 
 /**

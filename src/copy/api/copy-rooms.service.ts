@@ -1,0 +1,67 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import Redis from 'ioredis';
+import type { Namespace, Socket } from 'socket.io';
+import { AppConfig } from '../../config/app-config';
+import { REDIS_CLIENT } from '../../redis/redis.tokens';
+import { CopyKeys, decodeEvent } from '../copy-channels';
+import { FollowersRepository } from '../data/followers.repository';
+import { principalOf } from './follower-auth.guard';
+
+export const followerRoom = (id: string) => `follower:${id}`;
+
+/** `subscribe {"follower","token"}` (the contract's follower room form). */
+export function isFollowerSubscription(body: unknown): body is { follower: unknown; token?: unknown } {
+  return typeof body === 'object' && body !== null && 'follower' in body;
+}
+
+/**
+ * Followers' Socket.IO rooms: a client that presents the follower's token (or the admin key)
+ * joins `follower:<id>` and receives that follower's `copy_order` and `copy_alert`, which the
+ * engines publish on Redis `ts:copy:events`; each api process emits to its own sockets.
+ */
+@Injectable()
+export class CopyRoomsService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(CopyRoomsService.name);
+  private subscriber: Redis | null = null;
+  private nsp: Namespace | null = null;
+
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly followers: FollowersRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.subscriber = this.redis.duplicate({ connectionName: 'traderscout:copy-events' });
+    this.subscriber.on('error', () => undefined);
+    this.subscriber.on('message', (_channel: string, raw: string) => this.deliver(raw));
+    // Not awaited: a Redis outage must not hold up the boot (ioredis subscribes once connected).
+    void this.subscriber.subscribe(CopyKeys.eventsChannel).catch((err: Error) =>
+      this.logger.warn({ msg: 'copy events subscription failed', error: err.message }),
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.subscriber?.disconnect();
+  }
+
+  async join(client: Socket, body: { follower: unknown; token?: unknown }): Promise<{ ok: boolean; follower?: string; error?: string }> {
+    const id = typeof body.follower === 'string' || typeof body.follower === 'number' ? String(body.follower) : '';
+    const token = typeof body.token === 'string' ? body.token : null;
+    const principal = /^\d{1,18}$/.test(id) ? await principalOf(token, this.config, this.followers) : null;
+    const allowed = principal !== null && principal !== 'invalid' && (principal.kind === 'admin' || principal.followerId === id);
+    if (!allowed) {
+      client.emit('error', { message: 'unauthorized' });
+      return { ok: false, error: 'unauthorized' };
+    }
+    this.nsp = client.nsp;
+    await client.join(followerRoom(id));
+    return { ok: true, follower: id };
+  }
+
+  private deliver(raw: string): void {
+    const event = decodeEvent(raw);
+    if (!event || !this.nsp) return;
+    this.nsp.local.to(followerRoom(event.follower_id)).emit(event.type, event.data);
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { CopyOrdersRepository } from './data/copy-orders.repository';
+import { CopyStateRepository } from './data/copy-state.repository';
+import { FollowersRepository } from './data/followers.repository';
+import { FollowsRepository } from './data/follows.repository';
+import { LeaderStateRepository } from './data/leader-state.repository';
+
+const REPOSITORIES = [FollowersRepository, FollowsRepository, CopyOrdersRepository, CopyStateRepository, LeaderStateRepository];
+
+/** Copy trading's tables (one repository per table family). */
+@Module({ providers: REPOSITORIES, exports: REPOSITORIES })
+export class CopyDataModule {}

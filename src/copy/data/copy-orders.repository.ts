@@ -1,0 +1,210 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { OrderRecord, OrderStatus, OrderTrigger, updatedRows } from './copy.records';
+
+interface OrderRow {
+  id: string;
+  follower_id: string;
+  cloid: string;
+  leader: string | null;
+  coin: string;
+  side: 'buy' | 'sell';
+  kind: string;
+  size: string;
+  limit_price: string | null;
+  reduce_only: boolean;
+  status: OrderStatus;
+  filled_size: string;
+  avg_price: string | null;
+  fee_usd: string;
+  oid: string | null;
+  error: string | null;
+  trigger: OrderTrigger;
+  trigger_event_id: string | null;
+  trigger_time: Date | null;
+  leader_price: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+  acked_at: Date | null;
+  filled_at: Date | null;
+}
+
+function toRecord(r: OrderRow): OrderRecord {
+  return {
+    id: String(r.id),
+    followerId: String(r.follower_id),
+    cloid: r.cloid,
+    leader: r.leader,
+    coin: r.coin,
+    side: r.side,
+    kind: r.kind,
+    size: r.size,
+    limitPrice: r.limit_price,
+    reduceOnly: r.reduce_only,
+    status: r.status,
+    filledSize: r.filled_size,
+    avgPrice: r.avg_price,
+    feeUsd: r.fee_usd,
+    oid: r.oid === null ? null : String(r.oid),
+    error: r.error,
+    trigger: r.trigger,
+    triggerEventId: r.trigger_event_id === null ? null : String(r.trigger_event_id),
+    triggerTime: r.trigger_time,
+    leaderPrice: r.leader_price,
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
+    ackedAt: r.acked_at,
+    filledAt: r.filled_at,
+  };
+}
+
+export interface NewOrder {
+  followerId: string;
+  cloid: string;
+  leader: string | null;
+  coin: string;
+  side: 'buy' | 'sell';
+  kind: string;
+  size: string;
+  limitPrice: string | null;
+  reduceOnly: boolean;
+  /**
+   * `pending` (about to be sent), `skipped` (a decision not to send, journaled with its reason), or
+   * `filled` for a paper order (filled in-process: nothing is sent anywhere).
+   */
+  status: 'pending' | 'skipped' | 'filled';
+  fill?: { size: string; avgPrice: string; feeUsd: string; at: Date };
+  error: string | null;
+  trigger: OrderTrigger;
+  triggerEventId: string | null;
+  triggerTime: Date | null;
+  leaderPrice: string | null;
+}
+
+export interface OrderOutcome {
+  status: OrderStatus;
+  filledSize?: string;
+  avgPrice?: string | null;
+  feeUsd?: string;
+  oid?: string | null;
+  error?: string | null;
+  acked?: boolean;
+  /** When it was handed to the exchange (or the paper book). */
+  sentAt?: Date;
+}
+
+export interface LatencyRow {
+  trade_to_order_ms: number | null;
+  order_to_fill_ms: number | null;
+  trade_to_fill_ms: number | null;
+}
+
+/** copy_orders: the journal. A row is written (pending, with its cloid) before its order is sent. */
+@Injectable()
+export class CopyOrdersRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async insert(orders: NewOrder[]): Promise<OrderRecord[]> {
+    if (orders.length === 0) return [];
+    const cols = ['follower_id', 'cloid', 'leader', 'coin', 'side', 'kind', 'size', 'limit_price', 'reduce_only', 'status', 'error', 'trigger', 'trigger_event_id', 'trigger_time', 'leader_price',
+      'filled_size', 'avg_price', 'fee_usd', 'sent_at', 'acked_at', 'filled_at'] as const;
+    const rows: OrderRow[] = await this.db.query(
+      `INSERT INTO copy_orders (${cols.join(', ')})
+       SELECT * FROM unnest($1::bigint[], $2::char(34)[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::numeric[], $8::numeric[],
+                            $9::boolean[], $10::varchar[], $11::text[], $12::varchar[], $13::bigint[], $14::timestamptz[], $15::numeric[],
+                            $16::numeric[], $17::numeric[], $18::numeric[], $19::timestamptz[], $19::timestamptz[], $19::timestamptz[])
+       RETURNING *`,
+      [
+        orders.map((o) => o.followerId),
+        orders.map((o) => o.cloid),
+        orders.map((o) => o.leader),
+        orders.map((o) => o.coin),
+        orders.map((o) => o.side),
+        orders.map((o) => o.kind),
+        orders.map((o) => o.size),
+        orders.map((o) => o.limitPrice),
+        orders.map((o) => o.reduceOnly),
+        orders.map((o) => o.status),
+        orders.map((o) => o.error),
+        orders.map((o) => o.trigger),
+        orders.map((o) => o.triggerEventId),
+        orders.map((o) => o.triggerTime),
+        orders.map((o) => o.leaderPrice),
+        orders.map((o) => o.fill?.size ?? '0'),
+        orders.map((o) => o.fill?.avgPrice ?? null),
+        orders.map((o) => o.fill?.feeUsd ?? '0'),
+        orders.map((o) => o.fill?.at ?? null),
+      ],
+    );
+    return rows.map(toRecord);
+  }
+
+  async markSent(id: string): Promise<OrderRecord> {
+    const rows = updatedRows<OrderRow>(await this.db.query(
+      `UPDATE copy_orders SET status = 'sent', sent_at = now() WHERE id = $1 AND status = 'pending' RETURNING *`,
+      [id],
+    ));
+    return toRecord(rows[0]);
+  }
+
+  async resolve(id: string, o: OrderOutcome): Promise<OrderRecord> {
+    const rows = updatedRows<OrderRow>(await this.db.query(
+      `UPDATE copy_orders SET status = $2, filled_size = COALESCE($3::numeric, filled_size), avg_price = COALESCE($4::numeric, avg_price),
+         fee_usd = COALESCE($5::numeric, fee_usd), oid = COALESCE($6::bigint, oid), error = COALESCE($7, error),
+         acked_at = CASE WHEN $8 THEN COALESCE(acked_at, now()) ELSE acked_at END,
+         sent_at = COALESCE(sent_at, $9::timestamptz, CASE WHEN $8 THEN now() END),
+         filled_at = CASE WHEN $3::numeric > 0 THEN COALESCE(filled_at, now()) ELSE filled_at END
+       WHERE id = $1 RETURNING *`,
+      [id, o.status, o.filledSize ?? null, o.avgPrice ?? null, o.feeUsd ?? null, o.oid ?? null, o.error ?? null, o.acked ?? true, o.sentAt ?? null],
+    ));
+    return toRecord(rows[0]);
+  }
+
+  /** Orders whose outcome is not known yet (pending or sent): resolved before anything new is sent. */
+  async unresolved(followerId: string): Promise<OrderRecord[]> {
+    const rows: OrderRow[] = await this.db.query(
+      `SELECT * FROM copy_orders WHERE follower_id = $1 AND status IN ('pending', 'sent') ORDER BY id`,
+      [followerId],
+    );
+    return rows.map(toRecord);
+  }
+
+  async list(followerId: string, limit: number, before: string | null, status: OrderStatus | null): Promise<OrderRecord[]> {
+    const rows: OrderRow[] = await this.db.query(
+      `SELECT * FROM copy_orders WHERE follower_id = $1 AND ($2::bigint IS NULL OR id < $2) AND ($3::varchar IS NULL OR status = $3)
+        ORDER BY id DESC LIMIT $4`,
+      [followerId, before, status, limit],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Filled orders (for slippage and tracking error). */
+  async filled(followerId: string, limit: number): Promise<OrderRecord[]> {
+    const rows: OrderRow[] = await this.db.query(
+      `SELECT * FROM copy_orders WHERE follower_id = $1 AND filled_size > 0 ORDER BY id DESC LIMIT $2`,
+      [followerId, limit],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Per sent order: the leader's trade → our order sent → its fill, in ms. */
+  async latencies(followerId: string, limit: number): Promise<LatencyRow[]> {
+    return this.db.query(
+      `SELECT extract(epoch FROM sent_at - trigger_time) * 1000 AS trade_to_order_ms,
+              extract(epoch FROM filled_at - sent_at) * 1000 AS order_to_fill_ms,
+              extract(epoch FROM filled_at - trigger_time) * 1000 AS trade_to_fill_ms
+         FROM copy_orders WHERE follower_id = $1 AND sent_at IS NOT NULL AND trigger = 'signal' AND trigger_time IS NOT NULL
+        ORDER BY id DESC LIMIT $2`,
+      [followerId, limit],
+    );
+  }
+
+  async countsByStatus(followerId: string): Promise<Record<string, number>> {
+    const rows: Array<{ status: string; n: string }> = await this.db.query(
+      `SELECT status, count(*) AS n FROM copy_orders WHERE follower_id = $1 GROUP BY status`,
+      [followerId],
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+}

@@ -1,0 +1,35 @@
+import type Redis from 'ioredis';
+import { RedisKeys } from '../redis/redis-keys';
+import type { TradeEventPayload } from './trade-event.payload';
+
+/** Parses a `trade_events` message; null when it is not one. */
+export function decodeTradeEvent(raw: string): TradeEventPayload | null {
+  try {
+    const e = JSON.parse(raw) as TradeEventPayload;
+    return typeof e?.id === 'number' && typeof e.trader_address === 'string' && typeof e.details?.coin === 'string' ? e : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Subscribes a dedicated connection (a duplicate of `redis`) to the stored trade events, for
+ * consumers other than the gateway (the copy engine). Delivery is at-least-once from the outbox
+ * relay and at-most-once over pub/sub: consumers drop repeated ids and reconcile for gaps.
+ * Returns a function that closes the subscription.
+ */
+export async function subscribeTradeEvents(
+  redis: Redis,
+  name: string,
+  onEvent: (event: TradeEventPayload) => void,
+): Promise<() => void> {
+  const sub = redis.duplicate({ connectionName: `traderscout:${name}` });
+  sub.on('error', () => undefined);
+  sub.on('message', (channel: string, raw: string) => {
+    if (channel !== RedisKeys.tradeEventsChannel) return;
+    const event = decodeTradeEvent(raw);
+    if (event) onEvent(event);
+  });
+  await sub.subscribe(RedisKeys.tradeEventsChannel);
+  return () => sub.disconnect();
+}
