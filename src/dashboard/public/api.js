@@ -10,15 +10,18 @@ export class ApiError extends Error {
   }
 }
 
-/** GET a JSON route with query parameters (empty values left out); throws ApiError with the server's message. */
-export async function getJson(path, params = {}) {
+/**
+ * GET a JSON route with query parameters (empty values left out) and extra request headers
+ * (e.g. a follower's Authorization); throws ApiError with the server's message.
+ */
+export async function getJson(path, params = {}, headers = {}) {
   const url = new URL(path, BASE);
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));
   }
   let res;
   try {
-    res = await fetch(url, { headers: { accept: 'application/json' } });
+    res = await fetch(url, { headers: { ...headers, accept: 'application/json' } });
   } catch {
     throw new ApiError(0, 'the server is unreachable');
   }
