@@ -99,7 +99,7 @@ async function main(): Promise<void> {
       await api('POST', `/api/v1/copy/followers/${f.id}/follows`, { leader: LEADER, sizing: 'fixed_ratio', ratio: 0.01, coins_allow: ['ETH'] }, f.token);
     };
     const queue = [...Array<'live'>(LIVE).fill('live'), ...Array<'paper'>(PAPER).fill('paper')];
-    await Promise.all(Array.from({ length: 8 }, async () => {
+    await Promise.all(Array.from({ length: 4 }, async () => {
       for (let m = queue.shift(); m; m = queue.shift()) await make(m);
     }));
     log('waiting for every follower to be leased and loaded');
@@ -121,15 +121,18 @@ async function main(): Promise<void> {
       if (received.has(o.cloid)) dupCloids++;
       else received.set(o.cloid, o.receivedAt);
     }
-    const { rows } = await pg.query<{ cloid: string; mode: string; trigger_ms: string; sent_ms: string | null; follower_id: string; trigger_event_id: string; status: string }>(`
+    const { rows } = await pg.query<{ cloid: string; mode: string; trigger_ms: string; sent_ms: string | null; created_ms: string; follower_id: string; trigger_event_id: string; status: string }>(`
       SELECT o.cloid, f.mode, o.follower_id, o.trigger_event_id, o.status,
              (extract(epoch FROM o.trigger_time) * 1000)::bigint::text AS trigger_ms,
-             (extract(epoch FROM o.sent_at) * 1000)::bigint::text AS sent_ms
+             (extract(epoch FROM o.sent_at) * 1000)::bigint::text AS sent_ms,
+             (extract(epoch FROM o.created_at) * 1000)::bigint::text AS created_ms
         FROM copy_orders o JOIN copy_followers f ON f.id = o.follower_id WHERE o.trigger = 'signal'`);
     const lat = { live: [] as number[], paper: [] as number[] };
+    const toJournal = { live: [] as number[], paper: [] as number[] };
     const perDecision = new Map<string, number>();
     let missingAtExchange = 0;
     for (const r of rows) {
+      toJournal[r.mode as 'live' | 'paper'].push(Number(r.created_ms) - Number(r.trigger_ms));
       if (r.mode === 'live') {
         const at = received.get(r.cloid);
         if (at === undefined) missingAtExchange++;
@@ -145,13 +148,19 @@ async function main(): Promise<void> {
     const dupDecisions = [...perDecision.values()].reduce((s, n) => s + Math.max(0, n - 1), 0);
     for (const mode of ['live', 'paper'] as const) {
       const v = lat[mode].sort((a, b) => a - b);
-      log(`${mode}: ${v.length} orders, p50 ${fmt(percentile(v, 50))} ms, p95 ${fmt(percentile(v, 95))} ms, p99 ${fmt(percentile(v, 99))} ms, max ${fmt(v[v.length - 1] ?? 0)} ms`);
+      const q = (p: number) => (v.length ? Math.round(percentile(v, p)) : NaN);
+      log(`${mode}: ${v.length} orders, min ${fmt(v[0] ?? 0)} ms, p50 ${fmt(q(0.5))} ms, p95 ${fmt(q(0.95))} ms, p99 ${fmt(q(0.99))} ms, max ${fmt(v[v.length - 1] ?? 0)} ms`);
+      const j = toJournal[mode].sort((a, b) => a - b);
+      log(`${mode}: trade → journal row p50 ${fmt(percentile(j, 0.5))} ms, p99 ${fmt(percentile(j, 0.99))} ms`);
       const tag = mode === 'live' ? `live_${LIVE}` : `paper_${PAPER}`;
-      console.log(`FIGURE copy_trade_to_order_ms_p50{${tag}} ${fmt(percentile(v, 50))}`);
-      console.log(`FIGURE copy_trade_to_order_ms_p99{${tag}} ${fmt(percentile(v, 99))}`);
+      console.log(`FIGURE copy_trade_to_order_ms_p50{${tag}} ${q(0.5)}`);
+      console.log(`FIGURE copy_trade_to_order_ms_p99{${tag}} ${q(0.99)}`);
     }
     log(`expected ${TRADES} orders per follower: live ${lat.live.length}/${LIVE * TRADES}, paper ${lat.paper.length}/${PAPER * TRADES}; journaled live orders missing at /exchange: ${missingAtExchange}`);
     console.log(`FIGURE copy_duplicate_orders ${dupCloids + dupDecisions}`);
+  } catch (err) {
+    console.error(app.output().slice(-3000));
+    throw err;
   } finally {
     await pg.end();
     await app.stop();

@@ -270,7 +270,7 @@ async function main(): Promise<void> {
     );
     const byKind = new Map<string, number>();
     for (const e of otherSnapshots) byKind.set(kinds.get(e.address) ?? '?', (byKind.get(kinds.get(e.address) ?? '?') ?? 0) + 1);
-    const sameMs = otherSnapshots.filter((e) => tap.has(e.coin, Date.parse(e.payload.timestamp), e.address)).length;
+    const sameMs = otherSnapshots.filter((e) => tap.has(e.coin, Date.parse(e.payload.timestamp ?? ''), e.address)).length;
     const why = await classifySnapshotEvents(pg, otherSnapshots);
     console.log(
       `\nlive: simulator ${TRADERS} traders + 5 LPs, ${TRADE_RATE} trades/s; processes: discovery, 2 workers` +

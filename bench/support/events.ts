@@ -113,7 +113,7 @@ export class EventLog {
       return;
     }
     this.ids.add(payload.id);
-    const ts = Date.parse(payload.timestamp);
+    const ts = Date.parse(payload.timestamp ?? '');
     const source = payload.details.source;
     this.events.push({
       receivedAt,

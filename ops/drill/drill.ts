@@ -20,6 +20,7 @@ import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
+import { RedisKeys } from '../../src/redis/redis-keys';
 import { startSimulator } from '../../src/simulator';
 import type { SimulatorHandle } from '../../src/simulator/types';
 import { TcpProxy } from './tcp-proxy';
@@ -376,6 +377,10 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'poison frames',
+    fault: poisonFrames,
+  },
+  {
     name: 'stalled socket 12 s',
     async fault(s) {
       s.sim.control.stallSockets(12_000);
@@ -384,6 +389,60 @@ const SCENARIOS: Scenario[] = [
     },
   },
 ];
+
+/** Issue 16's poisons (items 1–3), each one trade amid normal ones in a frame. */
+const POISONS: ReadonlyArray<Record<string, unknown>> = [
+  { time: 9_000_000_000_000_000 },
+  { time: -86_400_000 },
+  { coin: 'A'.repeat(33) },
+  { hash: `0x${'a'.repeat(65)}` },
+  { coin: 'ETH\u0000' },
+  { px: '1e400' },
+  { px: '1e308' },
+  { px: '-5' },
+  { sz: '0' },
+  { sz: '-1' },
+  { coin: '<img src=x onerror=alert(1)>' },
+];
+
+/**
+ * Poison on the stream while changes keep coming: none of it stored, each counted by discovery,
+ * every api route 2xx, a leaderboard generation computed afterwards (the usual checks follow).
+ */
+async function poisonFrames(s: System): Promise<string> {
+  let tid = 9_000_000_000_000;
+  const hash = () => `0x${[...Array(64)].map(() => Math.floor(Math.random() * 16).toString(16)).join('')}`;
+  const trade = (over: Record<string, unknown>) => ({
+    coin: 'ETH', side: 'B', px: '1800.5', sz: '1', time: Date.now(), hash: hash(), tid: tid++, users: [s.makers[1], s.makers[2]], ...over,
+  });
+  const rejected = async () => {
+    const text = await fetch(`${s.url('discovery')}/metrics`).then((r) => r.text());
+    return text.split('\n').filter((l) => l.startsWith('discovery_trades_rejected_total{')).reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+  };
+  const before = await rejected();
+  const sent: number[] = [];
+  for (const poison of POISONS) {
+    const bad = trade(poison);
+    sent.push(bad.tid as number);
+    s.sim.control.sendFrame({ coin: 'ETH', frame: { channel: 'trades', data: [trade({}), bad, trade({})] } });
+    s.change('during');
+    await sleep(500);
+  }
+  await waitFor('every poison counted', async () => (await rejected()) - before >= POISONS.length, 20_000);
+  const stored = await pg(s.dbUrl, (c) => c.query(`SELECT count(*) AS n FROM fills WHERE tid = ANY($1::bigint[])`, [sent.map(String)]));
+  if (Number(stored.rows[0].n) !== 0) throw new Error(`${stored.rows[0].n} poisoned trades stored`);
+  for (const route of ['/api/v1/traders', '/traders', '/api/v1/events', '/api/v1/leaderboard', '/health/traders', '/api/v1/stats']) {
+    const res = await fetch(`${s.url('api')}${route}`);
+    if (!res.ok) throw new Error(`${route} answered ${res.status} after the poison`);
+  }
+  const generation = () =>
+    pg(s.dbUrl, (c) => c.query('SELECT coalesce(max(id), 0) AS id FROM leaderboard_generations WHERE computed_at IS NOT NULL')).then((r) => Number(r.rows[0].id));
+  const last = await generation();
+  const redis = new Redis(s.redisUrl);
+  await redis.set(RedisKeys.leaderboardRecalculateRequested, String(Date.now())).finally(() => redis.disconnect());
+  await waitFor('a leaderboard generation after the poison', async () => (await generation()) > last, 60_000, 500);
+  return `${POISONS.length} poisoned trades rejected, none stored; routes 2xx; leaderboard computed`;
+}
 
 async function runScenario(scenario: Scenario, ctx: { template: string; redisPort: number; logDir: string }): Promise<Row> {
   const started = Date.now();

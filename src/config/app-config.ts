@@ -31,6 +31,11 @@ export class AppConfig {
   /** Reverse proxies in front of the api whose X-Forwarded-For is trusted for the client IP. */
   trustProxyHops!: number;
   discoveryBufferMaxTrades!: number;
+  /** Stream trades older than this (or newer than the next) relative to now are rejected. */
+  streamTradeMaxAgeSeconds!: number;
+  streamTradeMaxFutureSeconds!: number;
+  /** Trades waiting this long with no successful write make discovery's health 503. */
+  discoveryWriterStallSeconds!: number;
   wsPingIntervalSeconds!: number;
   wsSilenceTimeoutSeconds!: number;
   metaRefreshSeconds!: number;

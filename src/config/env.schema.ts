@@ -235,6 +235,21 @@ export class EnvironmentVariables {
   DISCOVERY_BUFFER_MAX_TRADES = 1_000_000;
 
   @Transform(toInt)
+  @IsInt({ message: 'STREAM_TRADE_MAX_AGE_SECONDS must be an integer of at least 60' })
+  @Min(60, { message: 'STREAM_TRADE_MAX_AGE_SECONDS must be an integer of at least 60' })
+  STREAM_TRADE_MAX_AGE_SECONDS = 604_800;
+
+  @Transform(toInt)
+  @IsInt({ message: 'STREAM_TRADE_MAX_FUTURE_SECONDS must be an integer of at least 1' })
+  @Min(1, { message: 'STREAM_TRADE_MAX_FUTURE_SECONDS must be an integer of at least 1' })
+  STREAM_TRADE_MAX_FUTURE_SECONDS = 300;
+
+  @Transform(toInt)
+  @IsInt({ message: 'DISCOVERY_WRITER_STALL_SECONDS must be an integer of at least 5' })
+  @Min(5, { message: 'DISCOVERY_WRITER_STALL_SECONDS must be an integer of at least 5' })
+  DISCOVERY_WRITER_STALL_SECONDS = 60;
+
+  @Transform(toInt)
   @IsInt({ message: 'WS_PING_INTERVAL_SECONDS must be an integer from 1 to 59' })
   @Min(1, { message: 'WS_PING_INTERVAL_SECONDS must be an integer from 1 to 59' })
   @Max(59, { message: 'WS_PING_INTERVAL_SECONDS must be an integer from 1 to 59' })

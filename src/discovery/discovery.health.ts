@@ -23,7 +23,8 @@ export class DiscoveryHealthIndicator implements OnModuleInit {
         const age = s.lastMessageAt ? Date.now() - s.lastMessageAt : null;
         const fresh = age !== null && age <= this.config.wsSilenceTimeoutSeconds * 1000;
         return {
-          status: s.allConnected && fresh ? 'up' : 'down',
+          // A writer that stores nothing while trades wait is down even with a healthy socket.
+          status: s.allConnected && fresh && !this.ingest.stalled ? 'up' : 'down',
           connected: s.allConnected,
           connections: s.connections,
           subscriptions: s.subscribed,
@@ -34,6 +35,8 @@ export class DiscoveryHealthIndicator implements OnModuleInit {
           malformed_frames: s.malformed + s.invalidTrades,
           buffer_depth: this.ingest.depth,
           buffer_dropped: this.ingest.dropped,
+          writer_stalled: this.ingest.stalled,
+          writer_waiting_seconds: Math.round(this.ingest.waitingMs / 100) / 10,
           last_flush_at: this.ingest.lastFlushAt ? new Date(this.ingest.lastFlushAt).toISOString() : null,
           last_meta_at: this.discovery.lastMetaAt ? new Date(this.discovery.lastMetaAt).toISOString() : null,
         };

@@ -12,6 +12,9 @@ export class DiscoveryMetrics {
   readonly bufferDepth: Gauge;
   readonly bufferDropped: Counter;
   readonly malformed: Counter;
+  readonly tradesRejected: Counter<'reason'>;
+  readonly deadLettered: Counter;
+  readonly bisectedBatches: Counter;
   readonly reconnects: Gauge;
   readonly connected: Gauge;
   readonly lastMessageAge: Gauge;
@@ -37,6 +40,22 @@ export class DiscoveryMetrics {
     this.bufferDepth = new Gauge({ name: 'discovery_buffer_depth', help: 'Trades waiting to be persisted', registers: r });
     this.bufferDropped = new Counter({ name: 'discovery_buffer_dropped_total', help: 'Trades dropped because the buffer was full', registers: r });
     this.malformed = new Counter({ name: 'discovery_malformed_frames_total', help: 'Malformed frames or trades from the stream', registers: r });
+    this.tradesRejected = new Counter({
+      name: 'discovery_trades_rejected_total',
+      help: 'Stream trades refused at the boundary (never stored), by reason',
+      labelNames: ['reason'],
+      registers: r,
+    });
+    this.deadLettered = new Counter({
+      name: 'discovery_trades_dead_lettered_total',
+      help: 'Trades the ledger refused, set aside in fill_dead_letters so the rest of their batch is stored',
+      registers: r,
+    });
+    this.bisectedBatches = new Counter({
+      name: 'discovery_batches_bisected_total',
+      help: 'Ledger batches that failed on a row and were split to find it',
+      registers: r,
+    });
     this.reconnects = new Gauge({ name: 'discovery_ws_reconnects', help: 'WebSocket reconnects since start', registers: r });
     this.connected = new Gauge({ name: 'discovery_ws_connected', help: '1 when every stream connection is up', registers: r });
     this.lastMessageAge = new Gauge({ name: 'discovery_ws_last_message_age_seconds', help: 'Seconds since the last frame', registers: r });

@@ -3,7 +3,8 @@ import Redis from 'ioredis';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
 import { isPerpCoin } from '../hyperliquid/coins';
-import type { PerpMeta, WsTrade } from '../hyperliquid/hyperliquid.types';
+import type { PerpMeta, TradeRejection, WsTrade } from '../hyperliquid/hyperliquid.types';
+import type { TradeRules } from '../hyperliquid/trade-validation';
 import { HyperliquidInfoClient } from '../hyperliquid/info.client';
 import { TradeStreamPool } from '../hyperliquid/trade-stream.pool';
 import { RedisKeys } from '../redis/redis-keys';
@@ -11,6 +12,7 @@ import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { reportStreamGap } from './stream-gaps';
 import { DiscoveryMetrics } from './discovery.metrics';
 import { TradeIngestService } from './trade-ingest.service';
+import { TradeRejectionLog } from './trade-rejections';
 
 const META_RETRY_MS = 5000;
 
@@ -38,6 +40,9 @@ function popularAmong(listed: string[], popular: string[] | null): string[] {
 export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DiscoveryService.name);
   readonly pool: TradeStreamPool;
+  /** The stream's boundary checks; `universe` follows `meta`. */
+  readonly tradeRules: TradeRules;
+  private readonly rejections: TradeRejectionLog;
   private readonly abort = new AbortController();
   private metaTimer: NodeJS.Timeout | null = null;
   private lastMalformedLog = 0;
@@ -53,6 +58,12 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
     private readonly scheduler: SchedulerRegistry,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {
+    this.tradeRules = {
+      universe: null,
+      maxAgeMs: config.streamTradeMaxAgeSeconds * 1000,
+      maxFutureMs: config.streamTradeMaxFutureSeconds * 1000,
+    };
+    this.rejections = new TradeRejectionLog(metrics.tradesRejected, this.logger);
     this.pool = new TradeStreamPool({
       url: config.websocketUrl,
       pingIntervalMs: config.wsPingIntervalSeconds * 1000,
@@ -63,9 +74,14 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
       backoffCapMs: 30_000,
       maxSubscriptionsPerConnection: 900,
       maxConnections: 8,
+      tradeRules: this.tradeRules,
     });
     this.pool.on('trades', (trades: WsTrade[]) => this.ingest.accept(trades));
     this.pool.on('malformed', (reason: string) => this.onMalformed(reason));
+    this.pool.on('rejected', (rejections: TradeRejection[]) => {
+      this.metrics.malformed.inc(rejections.length);
+      this.rejections.record(rejections);
+    });
     this.pool.on('serverError', (message: string) => this.logger.warn({ msg: 'exchange error frame', message }));
     this.pool.on('disconnected', (reason: string) => {
       this.gapFrom ??= Date.now();
@@ -107,7 +123,9 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
     try {
       const cached = await this.redis.get(RedisKeys.discoveryMarkets);
       if (!cached || this.pool.coins().length > 0 || this.abort.signal.aborted) return;
-      const coins = popularAmong(JSON.parse(cached) as string[], this.config.popularCoins);
+      const listed = JSON.parse(cached) as string[];
+      this.tradeRules.universe ??= new Set(listed);
+      const coins = popularAmong(listed, this.config.popularCoins);
       this.pool.setCoins(coins);
       this.logger.log({ msg: 'watching markets (last known list, until meta answers)', coins: coins.length });
     } catch (err) {
@@ -120,6 +138,8 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
     try {
       const meta = await this.info.meta(this.abort.signal);
       const listed = listedPerps(meta.items);
+      // Every name meta lists (a delisted perp's last trades are still real trades).
+      this.tradeRules.universe = new Set(meta.items.map((m) => m.name));
       await this.redis.set(RedisKeys.discoveryMarkets, JSON.stringify(listed)).catch(() => undefined);
       const coins = popularAmong(listed, this.config.popularCoins);
       const before = new Set(this.pool.coins());

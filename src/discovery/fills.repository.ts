@@ -4,6 +4,15 @@ import { DataSource } from 'typeorm';
 import type { WsTrade } from '../hyperliquid/hyperliquid.types';
 import { withDeadlockRetry } from '../database/deadlock-retry';
 
+export interface DeadLetter {
+  trade: WsTrade;
+  error: string;
+  sqlstate: string | null;
+}
+
+/** Postgres text cannot hold NUL; escaped, an error message that quotes a bad value still fits. */
+const sanitise = (s: string): string => s.replace(/\u0000/g, '\\u0000');
+
 export interface StoredBatch {
   /** The trades this call inserted (the others were already in the ledger). */
   inserted: WsTrade[];
@@ -78,5 +87,19 @@ export class FillsRepository {
     const keys = new Set((rows[0]?.inserted ?? []).map(([c, t]) => `${c}|${t}`));
     const inserted = keys.size === n ? [...trades] : trades.filter((t) => keys.delete(`${t.coin}|${t.tid}`));
     return { inserted, newTraders: Number(rows[0]?.new_traders ?? 0) };
+  }
+
+  /** Sets aside trades the ledger refused, with the database's error (see fill_dead_letters). */
+  async storeDeadLetters(letters: readonly DeadLetter[]): Promise<void> {
+    if (letters.length === 0) return;
+    await this.db.query(
+      `INSERT INTO fill_dead_letters (payload, error, sqlstate)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::varchar[])`,
+      [
+        letters.map((l) => JSON.stringify(l.trade)),
+        letters.map((l) => sanitise(l.error).slice(0, 2000)),
+        letters.map((l) => (l.sqlstate !== null && /^[0-9A-Z]{5}$/.test(l.sqlstate) ? l.sqlstate : null)),
+      ],
+    );
   }
 }

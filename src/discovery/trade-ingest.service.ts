@@ -5,7 +5,8 @@ import type { WsTrade } from '../hyperliquid/hyperliquid.types';
 import { RedisKeys } from '../redis/redis-keys';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { DiscoveryMetrics } from './discovery.metrics';
-import { FillsRepository } from './fills.repository';
+import { FillsRepository, StoredBatch } from './fills.repository';
+import { isRowCausedError, writeIsolatingBadRows } from './isolate-bad-rows';
 import { LiveTradeHandoff } from './live-trade-handoff';
 import { TradeBuffer } from './trade-buffer';
 
@@ -43,6 +44,9 @@ export class TradeIngestService implements OnModuleInit, BeforeApplicationShutdo
   private dbDownSince: number | null = null;
   private redisDownSince: number | null = null;
   private lastDropWarn = 0;
+  private readonly stallMs: number;
+  /** Since when trades have waited without a successful write (null: nothing waiting). */
+  private waitingSince: number | null = null;
   lastFlushAt: number | null = null;
 
   constructor(
@@ -55,6 +59,7 @@ export class TradeIngestService implements OnModuleInit, BeforeApplicationShutdo
     this.signals = new TradeBuffer(config.discoveryBufferMaxTrades);
     this.live = new TradeBuffer(config.discoveryBufferMaxTrades);
     this.liveHandoff = new LiveTradeHandoff(redis, config.inMemoryRedis);
+    this.stallMs = config.discoveryWriterStallSeconds * 1000;
   }
 
   onModuleInit(): void {
@@ -65,12 +70,22 @@ export class TradeIngestService implements OnModuleInit, BeforeApplicationShutdo
     return this.buffer.size;
   }
 
+  /** How long trades have waited with no successful write; past DISCOVERY_WRITER_STALL_SECONDS the writer is stalled. */
+  get waitingMs(): number {
+    return this.waitingSince === null ? 0 : Date.now() - this.waitingSince;
+  }
+
+  get stalled(): boolean {
+    return this.waitingMs > this.stallMs;
+  }
+
   get dropped(): number {
     return this.buffer.dropped + this.signals.dropped + this.live.dropped;
   }
 
   accept(trades: WsTrade[]): void {
     this.metrics.tradesReceived.inc(trades.length);
+    if (trades.length > 0) this.waitingSince ??= Date.now();
     const dropped = this.buffer.push(trades);
     if (dropped > 0) {
       this.metrics.bufferDropped.inc(dropped);
@@ -181,13 +196,11 @@ export class TradeIngestService implements OnModuleInit, BeforeApplicationShutdo
       const { seq, items } = this.buffer.peek(MAX_BATCH);
       const end = this.metrics.flushSeconds.startTimer();
       try {
-        const stored = await this.fills.storeBatch(items);
+        await this.storeIsolatingBadRows(items);
         end();
         this.buffer.release(seq, items.length);
-        this.signals.push(stored.inserted);
-        this.metrics.tradesStored.inc(stored.inserted.length);
-        this.metrics.newTraders.inc(stored.newTraders);
         this.lastFlushAt = Date.now();
+        this.waitingSince = this.buffer.size > 0 ? this.lastFlushAt : null;
         if (this.dbDownSince !== null) {
           this.logger.log({ msg: 'database back, buffer flushing', down_ms: Date.now() - this.dbDownSince });
           this.dbDownSince = null;
@@ -203,6 +216,38 @@ export class TradeIngestService implements OnModuleInit, BeforeApplicationShutdo
       }
       if (items.length < MAX_BATCH) return;
     }
+  }
+
+  /**
+   * One statement for the batch; if a row's data makes it fail, the batch is split until that row
+   * stands alone, the row goes to the dead letters and everything else is stored (no poison pill).
+   * Throws only when the database itself is unavailable (the batch is then retried whole).
+   */
+  private async storeIsolatingBadRows(items: WsTrade[]): Promise<void> {
+    const onStored = (stored: StoredBatch) => {
+      this.signals.push(stored.inserted);
+      this.metrics.tradesStored.inc(stored.inserted.length);
+      this.metrics.newTraders.inc(stored.newTraders);
+    };
+    const { bad, statements } = await writeIsolatingBadRows(items, (batch) => this.fills.storeBatch(batch), onStored);
+    if (bad.length === 0) return;
+    this.metrics.bisectedBatches.inc();
+    const letters = bad.map(({ item, error }) => ({ trade: item, error: error.message, sqlstate: (error as { code?: string }).code ?? null }));
+    try {
+      await this.fills.storeDeadLetters(letters);
+    } catch (err) {
+      if (!isRowCausedError(err)) throw err;
+      this.logger.error({ msg: 'dead letters refused too, dropped', count: letters.length, error: (err as Error).message });
+    }
+    this.metrics.deadLettered.inc(bad.length);
+    this.logger.warn({
+      msg: 'ledger refused trades, dead-lettered',
+      count: bad.length,
+      batch: items.length,
+      statements,
+      first_error: letters[0].error,
+      sqlstate: letters[0].sqlstate,
+    });
   }
 
   private async signalTracking(): Promise<void> {

@@ -1,3 +1,4 @@
+import { isoOrNull } from '../common/timestamps';
 import type { TradeEventType } from '../database/entities/trade-event.entity';
 
 /** `details` of a trade_event, as CONTRACT.md gives it (snake_case, decimal strings). */
@@ -19,7 +20,8 @@ export interface TradeEventPayload {
   id: number;
   trader_id: number;
   trader_address: string;
-  timestamp: string;
+  /** Null only when the stored value cannot be read as a date (a bad row must not fail a page or the relay). */
+  timestamp: string | null;
   event_type: TradeEventType;
   details: TradeEventDetails;
 }
@@ -45,7 +47,7 @@ export function toTradeEventPayload(row: TradeEventRow): TradeEventPayload {
     id: Number(row.id),
     trader_id: Number(row.trader_id),
     trader_address: row.trader_address,
-    timestamp: new Date(row.timestamp).toISOString(),
+    timestamp: isoOrNull(row.timestamp),
     event_type: row.event_type,
     details: row.details,
   };

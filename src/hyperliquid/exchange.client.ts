@@ -135,7 +135,7 @@ export class HyperliquidExchangeClient {
    * owner's key; this is for onboarding tools and tests.
    */
   async approveAgent(ownerKey: Hex, agentAddress: Hex, agentName: string | null, signal?: AbortSignal): Promise<ActionOutcome> {
-    const owner = privateKeyToAccount(ownerKey).address.toLowerCase() as Hex;
+    const owner = localAccount(ownerKey).address.toLowerCase() as Hex;
     const raw = await this.send(ownerKey, owner, 'approveAgent', 1, signal, (x) => x.approveAgent({ agentAddress, agentName }, { signal }));
     return raw.kind === 'refused' ? { kind: 'error', message: raw.message, actionRejected: true } : { kind: 'ok' };
   }
@@ -168,10 +168,11 @@ export class HyperliquidExchangeClient {
     signal: AbortSignal | undefined,
     call: (x: ExchangeClient) => Promise<unknown>,
   ): Promise<{ kind: 'answered'; response: unknown } | { kind: 'refused'; message: string }> {
+    const wallet = localAccount(key);
     const priority: Priority = 'high';
     const weight = exchangeRequestWeight(batchLength);
     const reservation = await this.budget.reserve(weight, priority, signal);
-    const client = new ExchangeClient({ transport: this.transport, wallet: privateKeyToAccount(key) });
+    const client = new ExchangeClient({ transport: this.transport, wallet });
     try {
       const response = await call(client);
       await this.budget.reportSuccess();
@@ -202,6 +203,15 @@ export class HyperliquidExchangeClient {
     }
     const detail = err instanceof TransportError || err instanceof Error ? err.message : String(err);
     return new ExchangeOutcomeUnknownError(`${action} for ${master}: outcome unknown (${detail})`, status);
+  }
+}
+
+/** A viem local account; a malformed key fails without echoing it (keys never reach errors or logs). */
+function localAccount(key: Hex): ReturnType<typeof privateKeyToAccount> {
+  try {
+    return privateKeyToAccount(key);
+  } catch {
+    throw new ExchangeRequestError('the signing key is not a valid secp256k1 private key', null);
   }
 }
 

@@ -228,13 +228,23 @@ export interface WsSubscription {
   [key: string]: unknown;
 }
 
+export const TRADE_REJECTION_REASONS = ['shape', 'coin', 'side', 'px', 'sz', 'time', 'tid', 'hash', 'users', 'self_trade'] as const;
+export type TradeRejectionReason = (typeof TRADE_REJECTION_REASONS)[number];
+
+/** A stream trade refused at the boundary, with why (see trade-validation.ts). */
+export interface TradeRejection {
+  reason: TradeRejectionReason;
+  /** The raw trade as JSON, cut short (control characters escaped), for the log. */
+  sample: string;
+}
+
 /** What one WebSocket frame turned out to be. */
 export type WsFrame =
   | { kind: 'greeting'; text: string }
   | { kind: 'ack'; method: string; subscription: WsSubscription | null }
   | { kind: 'pong' }
   | { kind: 'error'; message: string }
-  | { kind: 'trades'; coin: string; trades: WsTrade[]; invalid: number }
+  | { kind: 'trades'; coin: string; trades: WsTrade[]; invalid: number; rejected: TradeRejection[] }
   | { kind: 'other'; channel: string; data: unknown }
   | { kind: 'malformed'; reason: string };
 

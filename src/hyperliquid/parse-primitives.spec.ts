@@ -20,7 +20,7 @@ describe('normaliseDecimal', () => {
     expect(normaliseDecimal(raw)).toBe(expected);
   });
 
-  it.each([['abc'], [''], [' 1'], ['1,5'], ['NaN'], ['Infinity'], [Number.NaN], [Infinity], [null], [undefined], [{}], [true], ['0x10']])(
+  it.each([['abc'], [''], [' 1'], ['1,5'], ['NaN'], ['Infinity'], [Number.NaN], [Infinity], [null], [undefined], [{}], [true], ['0x10'], ['1e1000000000'], ['-5E-99999']])(
     'rejects %j',
     (raw) => {
       expect(normaliseDecimal(raw)).toBeNull();

@@ -21,7 +21,8 @@ export class HyperliquidParseError extends Error {
 export type JsonObject = Record<string, unknown>;
 
 const PLAIN_DECIMAL = /^-?\d+(?:\.\d+)?$/;
-const LOOSE_DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** At most a 3-digit exponent: `1e1000000000` would expand to a gigabyte of digits. */
+const LOOSE_DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,3})?$/;
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
 export function fail(reason: string): never {

@@ -4,4 +4,5 @@ export * from './account-parsers';
 export * from './fill-parsers';
 export * from './market-parsers';
 export * from './ws-frame-parser';
+export * from './trade-validation';
 export * from './coins';

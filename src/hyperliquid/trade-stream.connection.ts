@@ -1,7 +1,8 @@
 import { EventEmitter } from 'events';
 import WebSocket from 'ws';
 import { fullJitterDelay } from './backoff';
-import type { WsTrade } from './hyperliquid.types';
+import type { TradeRejection, WsTrade } from './hyperliquid.types';
+import { DEFAULT_TRADE_RULES, TradeRules } from './trade-validation';
 import { parseWsFrame } from './ws-frame-parser';
 import { PING_MESSAGE, subscribeMessage, tradesSubscription, unsubscribeMessage } from './ws-messages';
 
@@ -17,6 +18,8 @@ export interface TradeStreamOptions {
   subscribeIntervalMs: number;
   backoffBaseMs: number;
   backoffCapMs: number;
+  /** What a storable trade is (read at every frame, so updating `universe` takes effect at once). */
+  tradeRules?: TradeRules;
   name?: string;
 }
 
@@ -34,6 +37,8 @@ export interface TradeStreamStats {
 export interface TradeStreamEvents {
   trades: (trades: WsTrade[]) => void;
   malformed: (reason: string) => void;
+  /** Trades refused at the boundary (the rest of their frame went out as `trades`). */
+  rejected: (rejections: TradeRejection[]) => void;
   serverError: (message: string) => void;
   connected: () => void;
   disconnected: (reason: string) => void;
@@ -151,13 +156,13 @@ export class TradeStreamConnection extends EventEmitter {
   }
 
   private handleFrame(data: Buffer): void {
-    const frame = parseWsFrame(data);
+    const frame = parseWsFrame(data, this.opts.tradeRules ?? DEFAULT_TRADE_RULES);
     switch (frame.kind) {
       case 'trades':
         this.attempt = 0;
         if (frame.invalid > 0) {
           this.stats.invalidTrades += frame.invalid;
-          this.emit('malformed', `${frame.invalid} invalid trade(s) in a ${frame.coin} frame`);
+          this.emit('rejected', frame.rejected);
         }
         if (frame.trades.length > 0) this.emit('trades', frame.trades);
         return;

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'events';
-import type { WsTrade } from './hyperliquid.types';
+import type { TradeRejection, WsTrade } from './hyperliquid.types';
 import { TradeStreamConnection, TradeStreamOptions, TradeStreamStats } from './trade-stream.connection';
 
 export interface TradeStreamPoolOptions extends TradeStreamOptions {
@@ -91,6 +91,7 @@ export class TradeStreamPool extends EventEmitter {
     const conn = new TradeStreamConnection({ ...this.opts, name: `trades-${this.connections.length}` });
     conn.on('trades', (t: WsTrade[]) => this.emit('trades', t));
     conn.on('malformed', (r: string) => this.emit('malformed', r));
+    conn.on('rejected', (r: TradeRejection[]) => this.emit('rejected', r));
     conn.on('serverError', (m: string) => this.emit('serverError', m));
     conn.on('connected', () => this.emit('connected'));
     conn.on('disconnected', (r: string) => this.emit('disconnected', r));

@@ -1,11 +1,17 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { parseWsFrame, parseWsTrade, traderSide } from './ws-frame-parser';
+import { DEFAULT_TRADE_RULES } from './trade-validation';
+import { parseWsFrame as parseAt, parseWsTrade, traderSide } from './ws-frame-parser';
 
 const fixtureText = (path: string): string => readFileSync(join(__dirname, '../../test/fixtures', path), 'utf8');
 
 const BUYER = '0xcc0a3b6e3267c84361e91d8230868eea53431e4b';
 const SELLER = '0xc64cc00b46101bd40aa1c3121195e85c0b0918d8';
+
+/** The fixtures' time: trades are checked against a window around now. */
+const NOW = 1751430933565 + 1000;
+const parseWsFrame = (raw: string | Buffer) => parseAt(raw, DEFAULT_TRADE_RULES, NOW);
+const HASH = '0xde93a8a0729ade63d8840417805ba9010b008818422ddedb1285744426b73503';
 
 const trade = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
   coin: 'ETH',
@@ -13,7 +19,7 @@ const trade = (over: Record<string, unknown> = {}): Record<string, unknown> => (
   px: '2500.5',
   sz: '1.0',
   time: 1751430933565,
-  hash: '0xabc',
+  hash: HASH,
   tid: 1,
   users: [BUYER, SELLER],
   ...over,
@@ -26,6 +32,7 @@ describe('parseWsFrame', () => {
       kind: 'trades',
       coin: 'BTC',
       invalid: 0,
+      rejected: [],
       trades: [
         {
           coin: 'BTC',
@@ -71,6 +78,7 @@ describe('parseWsFrame', () => {
     expect(parsed.kind).toBe('trades');
     if (parsed.kind !== 'trades') return;
     expect(parsed.invalid).toBe(9);
+    expect(parsed.rejected.map((r) => r.reason)).toEqual(['users', 'users', 'side', 'px', 'tid', 'tid', 'time', 'coin', 'shape']);
     expect(parsed.trades.map((t) => [t.tid, t.px, t.sz])).toEqual([
       [1, '2500.5', '1.0'],
       [2, '2501', '0.5'],
@@ -78,8 +86,14 @@ describe('parseWsFrame', () => {
   });
 
   it('reports the coin even when every trade is bad, and an empty frame', () => {
-    expect(parseWsFrame(frame([trade({ px: null })]))).toEqual({ kind: 'trades', coin: 'ETH', trades: [], invalid: 1 });
-    expect(parseWsFrame(frame([]))).toEqual({ kind: 'trades', coin: '', trades: [], invalid: 0 });
+    expect(parseWsFrame(frame([trade({ px: null })]))).toEqual({
+      kind: 'trades',
+      coin: 'ETH',
+      trades: [],
+      invalid: 1,
+      rejected: [{ reason: 'px', sample: JSON.stringify(trade({ px: null })) }],
+    });
+    expect(parseWsFrame(frame([]))).toEqual({ kind: 'trades', coin: '', trades: [], invalid: 0, rejected: [] });
   });
 
   it('recognises the greeting', () => {
@@ -153,7 +167,7 @@ describe('parseWsFrame', () => {
 
 describe('parseWsTrade / traderSide', () => {
   it('tells which side an address took', () => {
-    const t = parseWsTrade(trade())!;
+    const t = parseWsTrade(trade(), DEFAULT_TRADE_RULES, NOW)!;
     expect(traderSide(t, BUYER)).toBe('B');
     expect(traderSide(t, SELLER)).toBe('A');
     expect(traderSide(t, '0x0000000000000000000000000000000000000000')).toBeNull();

@@ -1,11 +1,14 @@
-import type { TradeSide, WsFrame, WsSubscription, WsTrade } from './hyperliquid.types';
-import { isObject, normaliseAddress, normaliseDecimal } from './parse-primitives';
+import type { TradeRejection, TradeSide, WsFrame, WsSubscription, WsTrade } from './hyperliquid.types';
+import { isObject } from './parse-primitives';
+import { checkWsTrade, DEFAULT_TRADE_RULES, isRejection, TradeRules } from './trade-validation';
 
 /**
  * Classifies one WebSocket frame. The hot path of discovery (≥ 10,000 trades/s): one
- * `JSON.parse`, hand-written checks, no exceptions for the normal cases. Never throws.
+ * `JSON.parse`, hand-written checks, no exceptions for the normal cases. Never throws. Each
+ * trade is checked against `rules` at `now` (see trade-validation): rejected ones are listed,
+ * the rest of the frame is kept.
  */
-export function parseWsFrame(raw: string | Buffer): WsFrame {
+export function parseWsFrame(raw: string | Buffer, rules: TradeRules = DEFAULT_TRADE_RULES, now = Date.now()): WsFrame {
   const text = typeof raw === 'string' ? raw : raw.toString('utf8');
   const first = firstNonSpace(text);
   if (first !== '{') {
@@ -24,7 +27,7 @@ export function parseWsFrame(raw: string | Buffer): WsFrame {
   const data = msg.data;
   switch (channel) {
     case 'trades':
-      return parseTradesData(data);
+      return parseTradesData(data, rules, now);
     case 'pong':
       return { kind: 'pong' };
     case 'subscriptionResponse':
@@ -53,36 +56,24 @@ function parseAck(data: unknown): WsFrame {
   return { kind: 'ack', method: data.method, subscription };
 }
 
-function parseTradesData(data: unknown): WsFrame {
+function parseTradesData(data: unknown, rules: TradeRules, now: number): WsFrame {
   if (!Array.isArray(data)) return { kind: 'malformed', reason: 'trades data is not an array' };
   const trades: WsTrade[] = [];
-  let invalid = 0;
+  const rejected: TradeRejection[] = [];
   for (let i = 0; i < data.length; i++) {
-    const trade = parseWsTrade(data[i]);
-    if (trade === null) invalid++;
-    else trades.push(trade);
+    const checked = checkWsTrade(data[i], rules, now);
+    if (isRejection(checked)) rejected.push(checked);
+    else trades.push(checked);
   }
   let coin = trades.length > 0 ? trades[0].coin : '';
   if (coin === '' && data.length > 0 && isObject(data[0]) && typeof data[0].coin === 'string') coin = data[0].coin;
-  return { kind: 'trades', coin, trades, invalid };
+  return { kind: 'trades', coin, trades, invalid: rejected.length, rejected };
 }
 
-/** One element of a `trades` frame; null when any field is unusable. */
-export function parseWsTrade(raw: unknown): WsTrade | null {
-  if (!isObject(raw)) return null;
-  const { coin, side, hash, time, tid, users } = raw;
-  if (typeof coin !== 'string' || coin.length === 0) return null;
-  if (side !== 'B' && side !== 'A') return null;
-  if (typeof hash !== 'string') return null;
-  if (typeof time !== 'number' || !Number.isSafeInteger(time)) return null;
-  if (typeof tid !== 'number' || !Number.isSafeInteger(tid)) return null;
-  if (!Array.isArray(users) || users.length !== 2) return null;
-  const px = normaliseDecimal(raw.px);
-  const sz = normaliseDecimal(raw.sz);
-  const buyer = normaliseAddress(users[0]);
-  const seller = normaliseAddress(users[1]);
-  if (px === null || sz === null || buyer === null || seller === null) return null;
-  return { coin, side, px, sz, hash, time, tid, buyer, seller };
+/** One element of a `trades` frame; null when it is rejected (see checkWsTrade for why). */
+export function parseWsTrade(raw: unknown, rules: TradeRules = DEFAULT_TRADE_RULES, now = Date.now()): WsTrade | null {
+  const checked = checkWsTrade(raw, rules, now);
+  return isRejection(checked) ? null : checked;
 }
 
 /** Which side `address` (lower-case) took in `trade`: `B` if it bought, `A` if it sold, else null. */

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryRunner } from 'typeorm';
 import type { LeaderboardWeights } from '../config/app-config';
 import { LeaderboardSourcesRepository, SourceRefresh } from './leaderboard-sources.repository';
-import { lit, num, Times, WindowSql, WINDOWS } from './leaderboard-sql';
+import { LEDGER_EPOCH, lit, num, saneNotional, Times, WindowSql, WINDOWS } from './leaderboard-sql';
 import { LEADERBOARD_WINDOWS, LeaderboardWindow } from './leaderboard-windows';
 import { SCORE_CLIP_HIGH, SCORE_CLIP_LOW } from './score';
 
@@ -169,7 +169,7 @@ export class LeaderboardComputeRepository {
       await runner.query(`SET LOCAL work_mem = '${opts.workMem.replace(/[^0-9A-Za-z]/g, '')}'`);
       await runner.query(`SET LOCAL jit = off`);
       const [row]: Array<{ now: Date; ledger_start: Date | null }> = await runner.query(
-        `SELECT now() AS now, (SELECT min(time) FROM fills) AS ledger_start`,
+        `SELECT now() AS now, (SELECT min(time) FROM fills WHERE time >= ${LEDGER_EPOCH}) AS ledger_start`,
       );
       const t0 = opts.at ?? row.now;
       const times: Times = {
@@ -179,7 +179,7 @@ export class LeaderboardComputeRepository {
         s7: new Date(t0.getTime() - 7 * DAY_MS),
         s1: new Date(t0.getTime() - DAY_MS),
       };
-      const ledgerStart = row.ledger_start ?? t0;
+      const ledgerStart = row.ledger_start instanceof Date && row.ledger_start <= t0 ? row.ledger_start : t0;
       const [gen]: Array<{ id: string }> = await runner.query(
         `INSERT INTO leaderboard_generations (started_at) VALUES ($1) RETURNING id`,
         [t0],
@@ -298,7 +298,7 @@ export class LeaderboardComputeRepository {
              count(*) FILTER (WHERE r_7), coalesce(sum(notional) FILTER (WHERE r_7), 0),
              count(*) FILTER (WHERE r_1), coalesce(sum(notional) FILTER (WHERE r_1), 0),
              min(time) FILTER (WHERE r_all)
-        FROM (SELECT p.address, f.time, f.px * f.sz AS notional,
+        FROM (SELECT p.address, f.time, ${saneNotional('f.px', 'f.sz')} AS notional,
                      (${regions.all}) AS r_all, (${regions.p30}) AS r_30, (${regions.p7}) AS r_7, (${regions.p1}) AS r_1
                 FROM (SELECT * FROM fills WHERE ${anyRegion}) f
                CROSS JOIN LATERAL (VALUES (f.buyer, TRUE), (f.seller, FALSE)) p(address, is_buyer)
@@ -344,7 +344,7 @@ export class LeaderboardComputeRepository {
   private recentLedgerSql(times: Times): string {
     return `
       CREATE TEMP TABLE lb_recent ON COMMIT DROP AS
-      SELECT p.address, count(*)::int AS n, sum(f.px * f.sz) AS v, min(f.time) AS first_at
+      SELECT p.address, count(*)::int AS n, sum(${saneNotional('f.px', 'f.sz')}) AS v, min(f.time) AS first_at
         FROM fills f
        CROSS JOIN LATERAL (VALUES (f.buyer, TRUE), (f.seller, FALSE)) p(address, is_buyer)
        WHERE f.time > ${lit(times.sealed)} AND f.time <= ${lit(times.t0)}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { QueryRunner } from 'typeorm';
-import { lit, Times, WINDOWS } from './leaderboard-sql';
+import { lit, saneAmount, saneNotional, Times, WINDOWS } from './leaderboard-sql';
 
 /** Bump when a cached column's formula changes: the caches are then rebuilt on the next run. */
 export const SOURCE_CACHE_VERSION = 1;
@@ -144,11 +144,11 @@ export class LeaderboardSourcesRepository {
       CREATE TEMP TABLE lb_pnl_b ON COMMIT DROP AS
       SELECT trader_id, bk, k, count(*)::int AS n, sum(net) AS net,
              max(net) FILTER (WHERE k = 1) AS hi, min(net) FILTER (WHERE k = -1) AS lo,
-             (count(*) FILTER (WHERE pre))::int AS xn, sum(px * sz) FILTER (WHERE pre) AS xv,
+             (count(*) FILTER (WHERE pre))::int AS xn, sum(${saneNotional('px', 'sz')}) FILTER (WHERE pre) AS xv,
              min(time) AS first_at, sum(tid) AS tids
         FROM (SELECT trader_id, tid, time, net, px, sz, pre, bk, CASE WHEN closing THEN sign(net)::int ELSE 0 END AS k
                 FROM (SELECT trader_id, tid, time, px, sz,
-                             coalesce(closed_pnl, 0) - coalesce(fee, 0) AS net,
+                             coalesce(${saneAmount('closed_pnl')}, 0) - coalesce(${saneAmount('fee')}, 0) AS net,
                              source = 'exchange' AND time < ${lit(ledgerStart)} AS pre,
                              CASE WHEN time > ${lit(times.s1)} THEN 1 WHEN time > ${lit(times.s7)} THEN 2
                                   WHEN time > ${lit(times.s30)} THEN 3 ELSE 4 END AS bk,
@@ -216,11 +216,11 @@ export class LeaderboardSourcesRepository {
     // the window's start, and the trader has points inside when it ends after it.
     return `
       WITH pts AS (
-        SELECT trader_id, time, account_value::float8 AS av, total_ntl_pos::float8 AS ntl, TRUE AS snap
+        SELECT trader_id, time, ${saneAmount('account_value')}::float8 AS av, ${saneAmount('total_ntl_pos')}::float8 AS ntl, TRUE AS snap
           FROM account_value_points
          WHERE time <= ${lit(times.t0)} AND ${only}
         UNION ALL
-        SELECT trader_id, time, account_value::float8, NULL, FALSE
+        SELECT trader_id, time, ${saneAmount('account_value')}::float8, NULL, FALSE
           FROM trader_portfolio_points
          WHERE time <= ${lit(times.t0)} AND ${only}
       ), seq AS (

@@ -35,3 +35,17 @@ export const num = (n: number): string => {
   if (!Number.isFinite(n)) throw new Error(`not a finite number: ${n}`);
   return `${n}::float8`;
 };
+
+/**
+ * Defence in depth: the stream is validated at the boundary, but one bad stored value (a price of
+ * 1e400, a size of 0) must never fail a generation, and every float8 cast downstream would.
+ * A fill's notional when its price and size are what a real trade can have, else 0.
+ */
+export const saneNotional = (px: string, sz: string): string =>
+  `CASE WHEN ${px} > 0 AND ${px} < 1e15 AND ${sz} > 0 AND ${sz} < 1e15 THEN ${px} * ${sz} ELSE 0 END`;
+
+/** A money amount, or NULL when it is beyond any real one (its float8 cast would overflow). */
+export const saneAmount = (x: string): string => `CASE WHEN abs(${x}) < 1e18 THEN ${x} END`;
+
+/** Fills timed before this are not real trades (a 1969 timestamp): they never start the ledger. */
+export const LEDGER_EPOCH = `'2000-01-01T00:00:00Z'::timestamptz`;

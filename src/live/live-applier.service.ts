@@ -4,6 +4,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { AppConfig } from '../config/app-config';
 import { EventPublisher } from '../events/event-publisher.service';
 import type { WsTrade } from '../hyperliquid/hyperliquid.types';
+import { fitsLedger } from '../hyperliquid/trade-validation';
 import { RedisKeys } from '../redis/redis-keys';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { emptyChanges, LiveBook } from './live-book';
@@ -65,7 +66,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
   ) {
     this.lock = new LeaderLock(redis, 'ts:lock:live-applier', 15_000);
     const registers = [registry];
-    this.applied = new Counter({ name: 'live_applied_total', help: 'Trades and snapshots applied to live positions', labelNames: ['kind'], registers });
+    this.applied = new Counter({ name: 'live_applied_total', help: 'Trades and snapshots applied to live positions (refused_trade: a trade that does not fit the ledger, skipped)', labelNames: ['kind'], registers });
     this.commitSeconds = new Histogram({
       name: 'live_commit_seconds',
       help: 'Time to commit one live batch',
@@ -190,6 +191,11 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
           next[TRADES] = id;
           const trades = JSON.parse(payload) as WsTrade[];
           for (const t of trades) {
+            // Checked at the boundary already; one that slipped past must not fail every commit.
+            if (!fitsLedger(t)) {
+              this.applied.inc({ kind: 'refused_trade' });
+              continue;
+            }
             this.book.applyTrade(t, out);
             this.risk.observePrice(t.coin, t.px);
           }

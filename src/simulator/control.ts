@@ -1,6 +1,7 @@
 import { formatPx, roundPx, type CoinSpec } from './coins';
 import type { FlowGenerator } from './flow-generator';
-import { parseScaled } from './format';
+import { accountValueOf } from './account';
+import { formatUsd, parseScaled } from './format';
 import type { ExchangeService } from './exchange-handler';
 import type { InfoService } from './info-handler';
 import type { Market } from './market';
@@ -17,6 +18,7 @@ import type {
   LiquidateParams,
   LiquidateResult,
   ResetParams,
+  SendFrameParams,
   SetPositionParams,
   SetRoleParams,
   SimulatorControl,
@@ -186,6 +188,13 @@ export class SimulatorControlImpl implements SimulatorControl {
     return this.core.hub.sendMalformed(Math.floor(finite(count, 'count', 0)));
   }
 
+  sendFrame(p: SendFrameParams): number {
+    if (p.frame === undefined) throw new ControlError('frame is required (a string sent as is, or a JSON value)');
+    if (p.coin !== undefined && typeof p.coin !== 'string') throw new ControlError('coin must be a string');
+    const frame = typeof p.frame === 'string' ? p.frame : JSON.stringify(p.frame);
+    return this.core.hub.sendRaw(frame, p.coin);
+  }
+
   failInfo(p: FailInfoParams): void {
     const f = failure(p);
     this.core.info.failNext(f.status, f.count, f.forMs, p.client);
@@ -226,6 +235,16 @@ export class SimulatorControlImpl implements SimulatorControl {
     m.nudgeMid(spec.index, px / m.mids[spec.index] - 1);
     this.core.exchange.matchResting();
     return formatPx(spec, m.markInts[spec.index]);
+  }
+
+  setBalance(p: { user: string; usd: DecimalInput }): string {
+    const m = this.core.market();
+    const t = m.ensureTrader(address(p.user, 'user'));
+    const cashMicro = Math.round(finite(p.usd, 'usd', 0) * 1e6);
+    t.netDeposit += (cashMicro - t.cashMicro) / 1e6;
+    t.cashMicro = cashMicro;
+    t.dirty = true;
+    return formatUsd(accountValueOf(t, m.coins, m.marks));
   }
 
   setRequestsUsed(p: { user: string; used: number }): void {
@@ -334,6 +353,7 @@ export const CONTROL_ROUTES: Readonly<Record<string, (ctl: SimulatorControl, b: 
   'drop-all-sockets': (ctl, b) => ({ dropped: ctl.dropAllSockets({ abrupt: b.abrupt === true }) }),
   'stall-sockets': (ctl, b) => ({ stalled: ctl.stallSockets(finite(b.ms, 'ms', 0)) }),
   'send-malformed': (ctl, b) => ({ sent: ctl.sendMalformed(finite(b.count ?? 1, 'count', 0)) }),
+  'send-frame': (ctl, b) => ({ sent: ctl.sendFrame(b as unknown as SendFrameParams) }),
   'fail-info': (ctl, b) => {
     ctl.failInfo(b as unknown as FailInfoParams);
     return { ok: true };
@@ -356,6 +376,7 @@ export const CONTROL_ROUTES: Readonly<Record<string, (ctl: SimulatorControl, b: 
   },
   'exchange-orders': (ctl, b) => ctl.exchangeOrders(b.user === undefined ? undefined : String(b.user)),
   'set-mid': (ctl, b) => ({ mark: ctl.setMid(b as unknown as { coin: string; px: DecimalInput }) }),
+  'set-balance': (ctl, b) => ({ accountValue: ctl.setBalance(b as unknown as { user: string; usd: DecimalInput }) }),
   'set-requests-used': (ctl, b) => {
     ctl.setRequestsUsed(b as unknown as { user: string; used: number });
     return { ok: true };

@@ -91,7 +91,8 @@ export class ExchangeService {
     this.depth.limit = undefined;
   }
 
-  async handleRaw(client: string, raw: string): Promise<ExchangeOutcome> {
+  /** `arrivedAt`: when the request reached the server (what `exchangeOrders` reports as `receivedAt`). */
+  async handleRaw(client: string, raw: string, arrivedAt = Date.now()): Promise<ExchangeOutcome> {
     this.requests++;
     let body: unknown;
     try {
@@ -120,7 +121,7 @@ export class ExchangeService {
       return { status: injected.status, error: injected.status === 429 ? '' : 'Internal Server Error' };
     }
     if (!this.limiter.tryConsume(client, exchangeWeight(batchLength(env.action)))) return { status: 429, error: '' };
-    const outcome = await this.execute(env);
+    const outcome = await this.execute(env, arrivedAt);
     if (injected) {
       this.faults.injectedFailures++;
       return { status: 500, error: 'Internal Server Error' };
@@ -128,7 +129,7 @@ export class ExchangeService {
     return outcome;
   }
 
-  private async execute(env: Envelope): Promise<ExchangeOutcome> {
+  private async execute(env: Envelope, arrivedAt: number): Promise<ExchangeOutcome> {
     const m = this.market();
     const now = m.now();
     const isUserSigned = env.action.type === 'approveAgent';
@@ -145,6 +146,7 @@ export class ExchangeService {
       return refused(isUserSigned ? `Must deposit before performing actions. User: ${signer}` : `User or API Wallet ${signer} does not exist.`);
     }
     if (env.vaultAddress) return refused(`Vault not registered: ${env.vaultAddress}`);
+    if (env.expiresAfter !== undefined && now > env.expiresAfter) return refused(`Action expired: expiresAfter ${env.expiresAfter} is before ${now}`);
     if (isUserSigned && env.action.nonce !== env.nonce) return refused('Invalid nonce: the action nonce differs from the request nonce');
     const nonceError = m.exchange.useNonce(signer, env.nonce, now);
     if (nonceError) return refused(nonceError);
@@ -153,16 +155,17 @@ export class ExchangeService {
       const used = m.exchange.requestsUsed(account.address);
       return refused(`Too many cumulative requests sent (${used} > ${cap}) for cumulative volume traded $${(Number(account.volumeMicro) / 1e6).toFixed(2)}.`);
     }
-    return this.dispatch(m, account, signer, env.action, now);
+    return this.dispatch(m, account, signer, env.action, arrivedAt);
   }
 
-  private dispatch(m: Market, account: TraderState, signer: string, action: Envelope['action'], now: number): ExchangeOutcome {
+  private dispatch(m: Market, account: TraderState, signer: string, action: Envelope['action'], arrivedAt: number): ExchangeOutcome {
+    const now = m.now();
     const engine = this.engine();
     switch (action.type) {
       case 'order': {
         const statuses = (action.orders as WireOrder[]).map((o) => {
           const status = engine.place(account, o);
-          this.logReceived(m, account, signer, o, status, now);
+          this.logReceived(m, account, signer, o, status, arrivedAt);
           return status;
         });
         return ok({ type: 'order', data: { statuses } });
@@ -198,12 +201,12 @@ export class ExchangeService {
     }
   }
 
-  private logReceived(m: Market, account: TraderState, signer: string, o: WireOrder, status: ReturnType<OrderEngine['place']>, now: number): void {
+  private logReceived(m: Market, account: TraderState, signer: string, o: WireOrder, status: ReturnType<OrderEngine['place']>, arrivedAt: number): void {
     const spec = m.coins[o.a];
     const filled = 'filled' in status ? status.filled : undefined;
     const resting = 'resting' in status ? status.resting : undefined;
     m.exchange.logReceived({
-      receivedAt: now,
+      receivedAt: arrivedAt,
       user: account.address,
       signer,
       coin: spec?.name ?? String(o.a),

@@ -63,7 +63,8 @@ export function createRequestHandler(info: InfoService, exchange: ExchangeServic
       }
       if (path === '/exchange') {
         if (req.method !== 'POST') return send(res, 405, 'Method Not Allowed', 'text/plain');
-        const out = await exchange.handleRaw(clientOf(req), await readBody(req));
+        const arrivedAt = Date.now();
+        const out = await exchange.handleRaw(clientOf(req), await readBody(req), arrivedAt);
         const delay = exchange.faults.currentDelay();
         if (delay > 0) await sleep(delay);
         if (out.status === 200) return sendJson(res, 200, out.data);

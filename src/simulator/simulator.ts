@@ -60,6 +60,7 @@ class Simulator implements SimulatorCore {
       },
       () => this.current.market,
       this.info,
+      this.exchange,
     );
     this.pump = new TradePump(opts.tickMs ?? 20, (dt, due) => this.tick(dt, due));
     this.build(undefined);

@@ -260,6 +260,11 @@ export interface SimulatorStats {
 }
 
 /** Test control; every method is also `POST /sim/<kebab-name>` (JSON body) on the simulator. */
+export interface SendFrameParams {
+  frame: unknown;
+  coin?: string;
+}
+
 export interface SimulatorControl {
   trade(params: TradeParams): WsTrade;
   setPosition(params: SetPositionParams): TruthPosition;
@@ -271,6 +276,8 @@ export interface SimulatorControl {
   dropAllSockets(opts?: { abrupt?: boolean }): number;
   stallSockets(ms: number): number;
   sendMalformed(count: number): number;
+  /** A raw frame (a string as is, anything else as JSON) to the subscribers of `coin`'s trades, or every socket. */
+  sendFrame(params: SendFrameParams): number;
   failInfo(params: FailInfoParams): void;
   slowInfo(params: SlowInfoParams): void;
   /** Answer the next /exchange requests with 429 / 500 (optionally after executing them). */
@@ -283,6 +290,8 @@ export interface SimulatorControl {
   exchangeOrders(user?: string): ExchangeOrderReceived[];
   /** Move a coin's mid (and mark) to `px`; resting /exchange orders the book now crosses fill. Returns the new mark. */
   setMid(params: { coin: string; px: DecimalInput }): string;
+  /** Deposit or withdraw so the account holds `usd` in cash (creates it if new); returns its account value. */
+  setBalance(params: { user: string; usd: DecimalInput }): string;
   /** Set how much of an address's request allowance is used (to test running out). */
   setRequestsUsed(params: { user: string; used: number }): void;
   applyFunding(): number;

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { ExchangeService } from './exchange-handler';
 import type { InfoService } from './info-handler';
 import type { Market } from './market';
 import type { TradeRecord } from './state';
@@ -47,7 +48,7 @@ const MALFORMED: ReadonlyArray<string | Buffer> = [
 
 /**
  * The /ws endpoint: greeting, subscribe / unsubscribe with echoed acks, ping / pong, post (info
- * requests, charged to the same weight budget), `trades` and `allMids` channels, replay of recent
+ * requests, charged to the same weight budget, and signed actions, as POST /exchange), `trades` and `allMids` channels, replay of recent
  * trades after subscribing, idle close, per-client connection and per-connection subscription limits,
  * and the socket-level controls (drop, stall, malformed frames).
  */
@@ -68,6 +69,7 @@ export class WsHub {
     private readonly opts: WsHubOptions,
     private readonly market: () => Market,
     private readonly info: InfoService,
+    private readonly exchange?: ExchangeService,
   ) {
     this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 1024 * 1024 });
   }
@@ -273,9 +275,21 @@ export class WsHub {
         out.status === 200
           ? { type: 'info', payload: { type: payloadType, data: out.data } }
           : { type: 'error', payload: `${out.status} ${out.error ?? ''}`.trim() };
+    } else if (req.type === 'action' && this.exchange) {
+      void this.postAction(conn, id, req.payload);
+      return;
     } else {
-      response = { type: 'error', payload: 'the simulator does not accept actions' };
+      response = { type: 'error', payload: `unknown post request type ${JSON.stringify(req.type)}` };
     }
+    this.send(conn, JSON.stringify({ channel: 'post', data: { id, response } }), 0);
+  }
+
+  /** A signed action over the socket: the same pipeline as POST /exchange (answered when it ran). */
+  private async postAction(conn: Conn, id: number, payload: unknown): Promise<void> {
+    const out = await this.exchange!.handleRaw(conn.client, JSON.stringify(payload ?? null));
+    const delay = this.exchange!.faults.currentDelay();
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    const response = out.status === 200 ? { type: 'action', payload: out.data } : { type: 'error', payload: `${out.status} ${out.error ?? ''}`.trim() };
     this.send(conn, JSON.stringify({ channel: 'post', data: { id, response } }), 0);
   }
 
@@ -330,6 +344,21 @@ export class WsHub {
         this.messagesSent++;
         sent++;
       }
+    }
+    return sent;
+  }
+
+  /**
+   * One frame exactly as given, to every socket subscribed to `coin`'s trades (or to every socket):
+   * a test stands in for an exchange that sends something odd. Returns the sockets reached.
+   */
+  sendRaw(frame: string, coin?: string): number {
+    const targets = coin === undefined ? this.conns : (this.tradeSubs.get(coin) ?? new Set<Conn>());
+    let sent = 0;
+    for (const conn of targets) {
+      if (conn.ws.readyState !== WebSocket.OPEN) continue;
+      this.send(conn, frame, 0);
+      sent++;
     }
     return sent;
   }

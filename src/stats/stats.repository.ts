@@ -49,7 +49,8 @@ export class StatsRepository {
 
   async freshness(): Promise<Freshness> {
     const [row] = await this.db.query(
-      `SELECT (SELECT max(time) FROM fills) AS newest_trade_at,
+      // A stored trade timed in the future (a bad row) is not the newest trade.
+      `SELECT (SELECT max(time) FROM fills WHERE time <= now() + interval '1 hour') AS newest_trade_at,
               (SELECT min(last_tracked_at) FROM traders WHERE is_active) AS oldest_tracked_at,
               (SELECT count(*) FROM traders WHERE is_active AND last_tracked_at IS NULL)::bigint AS never_tracked,
               (SELECT computed_at FROM leaderboard_generations

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
+import { isoOrNull } from '../common/timestamps';
 import { AppConfig } from '../config/app-config';
 import { ConnectionCountService } from '../gateway/connection-count.service';
 import { RateBudget } from '../rate-budget/rate-budget';
@@ -83,10 +84,11 @@ export class StatsService {
     const f = await this.repo.freshness();
     const now = Date.now();
     const item = (at: Date | null, staleAfter: number): FreshnessItemDto => {
-      if (!at) return { at: null, age_seconds: null, stale_after_seconds: staleAfter, status: 'none' };
-      const age = Math.max(0, (now - new Date(at).getTime()) / 1000);
+      const iso = isoOrNull(at);
+      if (iso === null) return { at: null, age_seconds: null, stale_after_seconds: staleAfter, status: 'none' };
+      const age = Math.max(0, (now - Date.parse(iso)) / 1000);
       return {
-        at: new Date(at).toISOString(),
+        at: iso,
         age_seconds: Math.round(age * 10) / 10,
         stale_after_seconds: staleAfter,
         status: age > staleAfter ? 'stale' : 'fresh',

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
+import { isoOrNull } from '../common/timestamps';
 import { parseIsoUtc } from '../common/query-validators';
 import { toTradeEventPayload } from '../events/trade-event.payload';
 import { LeaderboardReadService } from '../leaderboard/leaderboard-read.service';
@@ -19,7 +20,7 @@ import { PositionRow, TraderRow, TradersRepository } from './traders.repository'
 const DEFAULT_LIMIT = 50;
 const DEFAULT_HISTORY_LIMIT = 2000;
 
-const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
+const iso = isoOrNull;
 
 /** The traders and events read API: validation beyond the DTOs, 404s, and the response shapes. */
 @Injectable()
@@ -99,11 +100,11 @@ export class TradersService {
     const trader = await this.get(address);
     const rows = await this.traders.history(trader.id, from, to, limit + 1);
     const truncated = rows.length > limit;
-    const points = (truncated ? rows.slice(1) : rows).map((r) => ({
-      time: new Date(r.time).toISOString(),
-      account_value: r.account_value,
-      total_ntl_pos: r.total_ntl_pos,
-    }));
+    // A point whose stored time is unreadable is no point of a chart: left out.
+    const points = (truncated ? rows.slice(1) : rows).flatMap((r) => {
+      const time = iso(r.time);
+      return time === null ? [] : [{ time, account_value: r.account_value, total_ntl_pos: r.total_ntl_pos }];
+    });
     return { address: trader.address, from: iso(from), to: iso(to), points, truncated };
   }
 
@@ -119,7 +120,7 @@ function toSummary(row: TraderRow): TraderSummaryDto {
   return {
     id: Number(row.id),
     address: row.address,
-    first_seen_at: new Date(row.first_seen_at).toISOString(),
+    first_seen_at: iso(row.first_seen_at),
     last_seen_trading_at: iso(row.last_seen_trading_at),
     last_tracked_at: iso(row.last_tracked_at),
     is_active: row.is_active,
@@ -135,7 +136,7 @@ function toPosition(row: PositionRow): PositionDto {
     size: row.szi,
     side: row.szi.startsWith('-') ? 'short' : 'long',
     entry_price: row.entry_px,
-    updated_at: new Date(row.updated_at).toISOString(),
+    updated_at: iso(row.updated_at),
     confirmed_at: iso(row.confirmed_at),
   };
 }

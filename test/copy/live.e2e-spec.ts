@@ -7,7 +7,7 @@ import { randomAddress } from '../support/events';
 import { waitFor } from '../support/process';
 import { createTestRedis } from '../support/redis';
 import { approvedAccount, duplicateCloids, simPositions } from './live-support';
-import { ADMIN_KEY, copyApi, CopyApi, createFollower, follow, journal, waitForBaseline } from './support';
+import { ADMIN_KEY, copyApi, CopyApi, createFollower, follow, journal, positions, waitForBaseline } from './support';
 
 const COINS = ['BTC', 'ETH', 'SOL'];
 const ENC_KEY = 'ab'.repeat(32);
@@ -94,16 +94,37 @@ describe('copy trading, live', () => {
     expect(view.body).toMatchObject({ mode: 'live', agent_address: acct.agent });
     expect(JSON.stringify(view.body)).not.toContain(acct.agentKey.slice(2));
     expect((await follow(api, f, { leader, sizing: 'fixed_ratio', ratio: 0.1, coins_allow: ['ETH'], max_leverage: 5 })).status).toBe(201);
+    // A second live follower: proportional (× 0.2), reversed, short side only.
+    const acct2 = await approvedAccount(sim);
+    const f2 = await createFollower(api, { address: acct2.master, mode: 'live', agent_private_key: acct2.agentKey });
+    expect((await follow(api, f2, { leader, sizing: 'proportional', multiplier: 0.2, reverse: true, sides: 'short', coins_allow: ['ETH'] })).status).toBe(201);
     await new Promise((r) => setTimeout(r, 1000));
+    /** f2 at the exchange equals its desired size (≈ −0.2 × leader, zero when that is long). */
+    const f2AtDesired = async () => {
+      let last: unknown;
+      await waitFor(async () => {
+        const want = Number((await positions(api, f2)).ETH?.desired_size ?? 0);
+        const got = (await simPositions(sim, acct2.master)).ETH ?? 0;
+        last = { want, got, leaderEth };
+        const expected = leaderEth > 0 ? -0.2 * leaderEth : 0;
+        return Math.abs(got - want) <= 0.0002 && Math.abs(want - expected) <= Math.abs(expected) * 0.25 + 0.0002;
+      }, 40_000, 250).catch((err) => {
+        throw new Error(`proportional reverse short-only: ${JSON.stringify(last)}: ${String(err)}`);
+      });
+    };
 
     leaderTrades(2, true); // open
     await atExchange(acct.master, 'ETH', 0.2);
+    await f2AtDesired();
     leaderTrades(1, true); // increase
     await atExchange(acct.master, 'ETH', 0.3);
+    await f2AtDesired();
     leaderTrades(1.5, false); // decrease
     await atExchange(acct.master, 'ETH', 0.15);
+    await f2AtDesired();
     leaderTrades(3.5, false); // flip
     await atExchange(acct.master, 'ETH', -0.2);
+    await f2AtDesired(); // the reversed copy would be long: short-only closes it
 
     // A partial fill: the book has 0.05 ETH for the next crossing order; reconciliation completes it.
     sim.control.setExchangeDepth({ coin: 'ETH', sz: '0.05', count: 1 });
@@ -125,6 +146,7 @@ describe('copy trading, live', () => {
     await atExchange(acct.master, 'ETH', 0, 0.0002, 60_000);
 
     expect(duplicateCloids(sim, acct.master)).toEqual([]);
+    expect(duplicateCloids(sim, acct2.master)).toEqual([]);
     // The late answers arrive; every journal row is resolved.
     const rows = await waitFor(async () => {
       const j = await journal(api, f);

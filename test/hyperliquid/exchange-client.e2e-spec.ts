@@ -30,6 +30,7 @@ describe('HyperliquidExchangeClient against the simulator', () => {
   const master = privateKeyToAccount(ownerKey).address.toLowerCase() as Hex;
   const agentKey = generatePrivateKey();
   const agent = privateKeyToAccount(agentKey).address.toLowerCase() as Hex;
+  const keyPrefix = `test:xbudget:${randomBytes(6).toString('hex')}`;
   const cloid = (): Hex => `0x${randomBytes(16).toString('hex')}`;
 
   /** The real budget, recording the priority of each exchange reservation. */
@@ -61,13 +62,15 @@ describe('HyperliquidExchangeClient against the simulator', () => {
   beforeAll(async () => {
     sim = await startSimulator({ seed: 9, traders: 10, coins: ['BTC', 'ETH', 'SOL'] });
     redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-    budget = new RateBudget(redis, { keyPrefix: `test:xbudget:${randomBytes(6).toString('hex')}`, weightPerMinute: 1200, backoffBaseMs: 200, backoffCapMs: 400 });
+    budget = new RateBudget(redis, { keyPrefix, weightPerMinute: 1200, backoffBaseMs: 200, backoffCapMs: 400 });
     info = new HyperliquidInfoClient(budget, { infoUrl: sim.infoUrl, maxAttempts: 1 });
     client = new HyperliquidExchangeClient(recording(budget), info, { apiUrl: sim.httpUrl, timeoutMs: 1500 });
     sim.control.setPosition({ user: master, coin: 'ETH', szi: '0' }); // a funded account (10,000 USDC)
   });
   afterAll(async () => {
     await sim.close();
+    const keys = await redis.keys(`${keyPrefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
     await redis.quit();
   });
 

@@ -1,4 +1,5 @@
-import { ExchangeClient, HttpTransport, InfoClient } from '@nktkas/hyperliquid';
+import { ExchangeClient, HttpTransport, InfoClient, WebSocketTransport } from '@nktkas/hyperliquid';
+import WebSocket from 'ws';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import * as v from 'valibot';
 import { HLP_ADDRESS, startSimulator, type SimulatorHandle } from '../../src/simulator';
@@ -137,6 +138,13 @@ describe('simulator /exchange with the SDK ExchangeClient', () => {
     expect(noMatch).toEqual({ error: 'Order could not immediately match against any resting orders. asset=1' });
     const [margin] = statuses(await answer(asAgent().order({ orders: [ioc(1, true, String(Math.round(mid * 1.01)), '100')], grouping: 'na' })));
     expect(margin).toEqual({ error: 'Insufficient margin to place order. asset=1' });
+    // with more money the same order goes through (then back to the old balance)
+    const cash = (await info.clearinghouseState({ user: master })).marginSummary.accountValue;
+    expect(Number(sim.control.setBalance({ user: master, usd: 10_000_000 }))).toBeGreaterThan(9_000_000);
+    const [ok] = statuses(await answer(asAgent().order({ orders: [ioc(1, true, String(Math.round(mid * 1.01)), '100')], grouping: 'na' })));
+    expect(ok.filled.totalSz).toBe('100.0');
+    await asAgent().order({ orders: [ioc(1, false, String(Math.round(mid * 0.99)), '100', undefined, true)], grouping: 'na' });
+    sim.control.setBalance({ user: master, usd: Number(cash) });
   });
 
   it('Gtc rests, cancelByCloid cancels it; Alo that would cross is refused', async () => {
@@ -168,6 +176,18 @@ describe('simulator /exchange with the SDK ExchangeClient', () => {
     expect(Number(fill!.px)).toBe(Number(px)); // the maker gets its limit
     expect(sim.control.position(master, 'BTC')?.szi).toBe('0.001');
     sim.control.setMid({ coin: 'BTC', px: mid });
+  });
+
+  it('cancel by oid; an expired action (expiresAfter) is refused', async () => {
+    const mid = Number((await info.allMids()).ETH);
+    const r = await asAgent().order({ orders: [{ a: 1, b: false, p: String(Math.round(mid * 1.05)), s: '0.1', r: false, t: { limit: { tif: 'Gtc' } } }], grouping: 'na' });
+    const oid = statuses(r)[0].resting.oid;
+    expect(await asAgent().cancel({ cancels: [{ a: 1, o: oid }] })).toEqual({ status: 'ok', response: { type: 'cancel', data: { statuses: ['success'] } } });
+    expect(await info.orderStatus({ user: master, oid })).toMatchObject({ order: { status: 'canceled', order: { cloid: null } } });
+    const expired = new ExchangeClient({ transport, wallet: privateKeyToAccount(agentKey), defaultExpiresAfter: Date.now() - 1000 });
+    const e = await answer(expired.updateLeverage({ asset: 1, isCross: true, leverage: 3 }));
+    expect(e.status).toBe('err');
+    expect(e.response).toMatch(/^Action expired/);
   });
 
   it('updateLeverage: within the max is ok and shows in clearinghouseState; above it is refused', async () => {
@@ -245,6 +265,22 @@ describe('simulator /exchange with the SDK ExchangeClient', () => {
     expect(r.status).toBe('err');
     expect(r.response).toMatch(/^Too many cumulative requests sent \(\d+ > \d+\) for cumulative volume traded \$[\d.]+\.$/);
     sim.control.setRequestsUsed({ user: master, used: 0 });
+  });
+
+  it('takes actions over the WebSocket post channel too (the SDK WebSocketTransport)', async () => {
+    const wsTransport = new WebSocketTransport({ url: sim.wsUrl, reconnect: { WebSocket: WebSocket as unknown as typeof globalThis.WebSocket, maxRetries: 0 } });
+    try {
+      const overWs = new ExchangeClient({ transport: wsTransport, wallet: privateKeyToAccount(agentKey) });
+      const mid = Number((await info.allMids()).ETH);
+      const c = cloid(6);
+      const r = await overWs.order({ orders: [ioc(1, false, String(Math.round(mid * 0.99)), '0.1', c)], grouping: 'na' });
+      expect(statuses(r)[0].filled).toMatchObject({ totalSz: '0.1', cloid: c });
+      expect(v.is(ExchangeSchemas.order, r)).toBe(true);
+      const refused = await answer(overWs.updateLeverage({ asset: 1, isCross: true, leverage: 99 }));
+      expect(refused).toEqual({ status: 'err', response: 'Invalid leverage value' });
+    } finally {
+      await wsTransport.close();
+    }
   });
 
   it('counts exchange weight per request and refuses unparseable bodies with 422', async () => {

@@ -5,7 +5,7 @@ import { DomainError } from '../../common/domain-error';
 import { REDIS_CLIENT } from '../../redis/redis.tokens';
 import { CopyKeys, decodeAgentReply, encode } from '../copy-channels';
 
-const AGENT_CHECK_TIMEOUT_S = 15;
+const AGENT_CHECK_TIMEOUT_S = 30;
 
 /** The api's side of the copy channels: commands to the engines, agent checks through a worker. */
 @Injectable()

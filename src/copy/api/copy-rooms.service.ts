@@ -31,11 +31,12 @@ export class CopyRoomsService implements OnApplicationBootstrap, OnModuleDestroy
     private readonly config: AppConfig,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     this.subscriber = this.redis.duplicate({ connectionName: 'traderscout:copy-events' });
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('message', (_channel: string, raw: string) => this.deliver(raw));
-    await this.subscriber.subscribe(CopyKeys.eventsChannel).catch((err: Error) =>
+    // Not awaited: a Redis outage must not hold up the boot (ioredis subscribes once connected).
+    void this.subscriber.subscribe(CopyKeys.eventsChannel).catch((err: Error) =>
       this.logger.warn({ msg: 'copy events subscription failed', error: err.message }),
     );
   }

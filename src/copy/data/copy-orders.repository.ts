@@ -69,8 +69,12 @@ export interface NewOrder {
   size: string;
   limitPrice: string | null;
   reduceOnly: boolean;
-  /** `pending` (about to be sent) or `skipped` (a decision not to send, journaled with its reason). */
-  status: 'pending' | 'skipped';
+  /**
+   * `pending` (about to be sent), `skipped` (a decision not to send, journaled with its reason), or
+   * `filled` for a paper order (filled in-process: nothing is sent anywhere).
+   */
+  status: 'pending' | 'skipped' | 'filled';
+  fill?: { size: string; avgPrice: string; feeUsd: string; at: Date };
   error: string | null;
   trigger: OrderTrigger;
   triggerEventId: string | null;
@@ -103,11 +107,13 @@ export class CopyOrdersRepository {
 
   async insert(orders: NewOrder[]): Promise<OrderRecord[]> {
     if (orders.length === 0) return [];
-    const cols = ['follower_id', 'cloid', 'leader', 'coin', 'side', 'kind', 'size', 'limit_price', 'reduce_only', 'status', 'error', 'trigger', 'trigger_event_id', 'trigger_time', 'leader_price'] as const;
+    const cols = ['follower_id', 'cloid', 'leader', 'coin', 'side', 'kind', 'size', 'limit_price', 'reduce_only', 'status', 'error', 'trigger', 'trigger_event_id', 'trigger_time', 'leader_price',
+      'filled_size', 'avg_price', 'fee_usd', 'sent_at', 'acked_at', 'filled_at'] as const;
     const rows: OrderRow[] = await this.db.query(
       `INSERT INTO copy_orders (${cols.join(', ')})
        SELECT * FROM unnest($1::bigint[], $2::char(34)[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::numeric[], $8::numeric[],
-                            $9::boolean[], $10::varchar[], $11::text[], $12::varchar[], $13::bigint[], $14::timestamptz[], $15::numeric[])
+                            $9::boolean[], $10::varchar[], $11::text[], $12::varchar[], $13::bigint[], $14::timestamptz[], $15::numeric[],
+                            $16::numeric[], $17::numeric[], $18::numeric[], $19::timestamptz[], $19::timestamptz[], $19::timestamptz[])
        RETURNING *`,
       [
         orders.map((o) => o.followerId),
@@ -125,6 +131,10 @@ export class CopyOrdersRepository {
         orders.map((o) => o.triggerEventId),
         orders.map((o) => o.triggerTime),
         orders.map((o) => o.leaderPrice),
+        orders.map((o) => o.fill?.size ?? '0'),
+        orders.map((o) => o.fill?.avgPrice ?? null),
+        orders.map((o) => o.fill?.feeUsd ?? '0'),
+        orders.map((o) => o.fill?.at ?? null),
       ],
     );
     return rows.map(toRecord);

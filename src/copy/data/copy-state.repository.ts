@@ -16,25 +16,25 @@ export class CopyStateRepository {
     return rows.map((r) => ({ coin: r.coin, size: num(r.size), entryPx: num(r.entry_px), desiredSize: num(r.desired_size), leverage: r.leverage }));
   }
 
-  /** Replaces the rows of the given coins (flat and undesired ones are deleted). */
-  async savePositions(followerId: string, positions: CopyPositionRecord[]): Promise<void> {
-    if (positions.length === 0) return;
+  /** Positions of many followers in one statement (the engine's write-behind flush); flat and undesired rows are deleted. */
+  async savePositionsMany(rows: Array<CopyPositionRecord & { followerId: string }>): Promise<void> {
+    if (rows.length === 0) return;
     await this.db.query(
       `WITH input AS (
-         SELECT * FROM unnest($2::varchar[], $3::numeric[], $4::numeric[], $5::numeric[], $6::int[]) AS t(coin, size, entry_px, desired_size, leverage)),
+         SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::numeric[], $4::numeric[], $5::numeric[], $6::int[]) AS t(follower_id, coin, size, entry_px, desired_size, leverage)),
        gone AS (
-         DELETE FROM copy_positions p USING input i WHERE p.follower_id = $1 AND p.coin = i.coin AND i.size = 0 AND i.desired_size = 0)
+         DELETE FROM copy_positions p USING input i WHERE p.follower_id = i.follower_id AND p.coin = i.coin AND i.size = 0 AND i.desired_size = 0)
        INSERT INTO copy_positions (follower_id, coin, size, entry_px, desired_size, leverage, updated_at)
-       SELECT $1, coin, size, entry_px, desired_size, leverage, now() FROM input WHERE size <> 0 OR desired_size <> 0
+       SELECT follower_id, coin, size, entry_px, desired_size, leverage, now() FROM input WHERE size <> 0 OR desired_size <> 0
        ON CONFLICT (follower_id, coin) DO UPDATE SET size = EXCLUDED.size, entry_px = EXCLUDED.entry_px,
          desired_size = EXCLUDED.desired_size, leverage = COALESCE(EXCLUDED.leverage, copy_positions.leverage), updated_at = now()`,
       [
-        followerId,
-        positions.map((p) => p.coin),
-        positions.map((p) => p.size),
-        positions.map((p) => p.entryPx),
-        positions.map((p) => p.desiredSize),
-        positions.map((p) => p.leverage),
+        rows.map((p) => p.followerId),
+        rows.map((p) => p.coin),
+        rows.map((p) => p.size),
+        rows.map((p) => p.entryPx),
+        rows.map((p) => p.desiredSize),
+        rows.map((p) => p.leverage),
       ],
     );
   }

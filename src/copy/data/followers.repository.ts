@@ -120,15 +120,22 @@ export class FollowersRepository {
 
   /** Equity after a valuation (peak follows it up); realised PnL and fees accumulate. */
   async recordEquity(id: string, equityUsd: number, realizedDelta: number, feesDelta: number): Promise<void> {
+    await this.recordEquityMany([{ id, equityUsd, realizedDelta, feesDelta }]);
+  }
+
+  /** recordEquity for many followers in one statement (the engine's write-behind flush). */
+  async recordEquityMany(rows: Array<{ id: string; equityUsd: number; realizedDelta: number; feesDelta: number }>): Promise<void> {
+    if (rows.length === 0) return;
     await this.db.query(
-      `WITH f AS (
-         UPDATE copy_followers SET equity_usd = $2, peak_equity_usd = GREATEST(peak_equity_usd, $2),
-           realized_pnl_usd = realized_pnl_usd + $3, fees_usd = fees_usd + $4, updated_at = now()
-         WHERE id = $1 RETURNING id)
+      `WITH input AS (SELECT * FROM unnest($1::bigint[], $2::numeric[], $3::numeric[], $4::numeric[]) AS t(id, equity, realized, fees)),
+       f AS (
+         UPDATE copy_followers c SET equity_usd = i.equity, peak_equity_usd = GREATEST(c.peak_equity_usd, i.equity),
+           realized_pnl_usd = c.realized_pnl_usd + i.realized, fees_usd = c.fees_usd + i.fees, updated_at = now()
+         FROM input i WHERE c.id = i.id RETURNING c.id, i.equity)
        INSERT INTO copy_equity_points (follower_id, time, equity_usd)
-       SELECT id, date_trunc('second', now()), $2 FROM f
+       SELECT id, date_trunc('second', now()), equity FROM f
        ON CONFLICT (follower_id, time) DO UPDATE SET equity_usd = EXCLUDED.equity_usd`,
-      [id, equityUsd, realizedDelta, feesDelta],
+      [rows.map((r) => r.id), rows.map((r) => r.equityUsd), rows.map((r) => r.realizedDelta), rows.map((r) => r.feesDelta)],
     );
   }
 

@@ -156,11 +156,13 @@ export class FollowsRepository {
     await this.db.query(`UPDATE copy_follows SET status = $2, stop_reason = $3, updated_at = now() WHERE id = $1`, [id, status, reason]);
   }
 
-  /** Saves the engine's memory of a follow and adds its PnL and fees. */
-  async saveState(id: string, state: FollowRecord['state'], realizedDelta: number, feesDelta: number): Promise<void> {
+  /** Saves the engine's memory of many follows and adds their PnL and fees, in one statement. */
+  async saveStates(rows: Array<{ id: string; state: FollowRecord['state']; realizedDelta: number; feesDelta: number }>): Promise<void> {
+    if (rows.length === 0) return;
     await this.db.query(
-      `UPDATE copy_follows SET state = $2::jsonb, realized_pnl_usd = realized_pnl_usd + $3, fees_usd = fees_usd + $4 WHERE id = $1`,
-      [id, JSON.stringify(state), realizedDelta, feesDelta],
+      `UPDATE copy_follows f SET state = i.state, realized_pnl_usd = f.realized_pnl_usd + i.realized, fees_usd = f.fees_usd + i.fees
+         FROM unnest($1::bigint[], $2::jsonb[], $3::numeric[], $4::numeric[]) AS i(id, state, realized, fees) WHERE f.id = i.id`,
+      [rows.map((r) => r.id), rows.map((r) => JSON.stringify(r.state)), rows.map((r) => r.realizedDelta), rows.map((r) => r.feesDelta)],
     );
   }
 }

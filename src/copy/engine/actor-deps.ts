@@ -7,7 +7,9 @@ import type { FollowersRepository } from '../data/followers.repository';
 import type { FollowsRepository } from '../data/follows.repository';
 import type { CoinMeta, CopyMarket } from './copy-market';
 import type { CopyExecutor } from './executors';
+import type { JournalBatcher } from './journal-batcher';
 import type { LeaderBook } from './leader-book';
+import type { StateFlusher } from './state-flusher';
 
 /** What makes a follower run: a leader's change (with its trade's time), reconciliation, a reload, a retry. */
 export type Trigger =
@@ -22,6 +24,10 @@ export interface ActorDeps {
   followers: FollowersRepository;
   follows: FollowsRepository;
   orders: CopyOrdersRepository;
+  /** Journal inserts, coalesced across followers. */
+  journal: JournalBatcher;
+  /** Write-behind of positions, equity and follow memory. */
+  flusher: StateFlusher;
   state: CopyStateRepository;
   leaders: LeaderBook;
   market: CopyMarket;

@@ -35,9 +35,14 @@ export class AgentCheckWorker {
   private async run(): Promise<void> {
     while (this.running) {
       try {
+        const started = Date.now();
         const res = await this.conn!.blpop(CopyKeys.agentChecks, 1);
         const req = res ? decodeAgentCheck(res[1]) : null;
-        if (!req) continue;
+        if (!req) {
+          // A stand-in that does not block (REDIS_URL=memory://) must not make this a busy loop.
+          if (Date.now() - started < 500) await new Promise((r) => setTimeout(r, 500));
+          continue;
+        }
         let reply: { approved: boolean; error?: string };
         try {
           reply = { approved: await this.approved(req.master, req.agent) };

@@ -20,7 +20,9 @@ import { CopyLeases } from './copy-leases';
 import { CopyMarket } from './copy-market';
 import { CopyExecutor, LiveExecutor, PaperExecutor } from './executors';
 import { FollowerActor } from './follower-actor';
+import { JournalBatcher } from './journal-batcher';
 import { LeaderBook } from './leader-book';
+import { StateFlusher } from './state-flusher';
 
 const LEASE_TTL_MS = 10_000;
 const TICK_MS = 3_000;
@@ -41,6 +43,7 @@ export class CopyEngineService implements OnApplicationBootstrap, BeforeApplicat
   private readonly leaderBook: LeaderBook;
   private readonly agentChecks: AgentCheckWorker;
   private readonly deps: ActorDeps;
+  private readonly flusher: StateFlusher;
   private halted = false;
   private timers: NodeJS.Timeout[] = [];
   private closers: Array<() => void> = [];
@@ -58,11 +61,14 @@ export class CopyEngineService implements OnApplicationBootstrap, BeforeApplicat
     this.market = new CopyMarket(redis, info, (t) => this.onOwnTrade(t));
     this.leaderBook = new LeaderBook(repos.leaders);
     this.agentChecks = new AgentCheckWorker(redis, info);
+    this.flusher = new StateFlusher(repos.state, repos.followers, repos.follows);
     this.deps = {
       config,
       followers: repos.followers,
       follows: repos.follows,
       orders: repos.orders,
+      journal: new JournalBatcher(repos.orders),
+      flusher: this.flusher,
       state: repos.state,
       leaders: this.leaderBook,
       market: this.market,
@@ -81,15 +87,19 @@ export class CopyEngineService implements OnApplicationBootstrap, BeforeApplicat
 
   async onApplicationBootstrap(): Promise<void> {
     await this.checkEncryptionKey();
-    this.halted = await this.repos.state.halted();
-    await this.market.refreshMeta();
+    // Nothing below holds up the boot when Redis or the exchange is down: each retries on its own.
+    this.halted = await this.repos.state.halted().catch(() => true); // unknown = halted (fail closed) until the next read
+    void this.market.refreshMeta();
     this.market.start();
+    this.flusher.start();
     this.agentChecks.start();
-    this.closers.push(await subscribeTradeEvents(this.redis, 'copy-trade-events', (e) => this.onEvent(e)));
+    void subscribeTradeEvents(this.redis, 'copy-trade-events', (e) => this.onEvent(e))
+      .then((close) => (this.stopping ? close() : this.closers.push(close)))
+      .catch((err: Error) => this.logger.warn({ msg: 'copy engine cannot subscribe to trade events', error: err.message }));
     const commands = this.redis.duplicate({ connectionName: 'traderscout:copy-commands' });
     commands.on('error', () => undefined);
     commands.on('message', (_c: string, raw: string) => this.onCommand(raw));
-    await commands.subscribe(CopyKeys.commandsChannel);
+    void commands.subscribe(CopyKeys.commandsChannel).catch(() => undefined);
     this.closers.push(() => commands.disconnect());
     this.timers.push(setInterval(() => void this.tick(), TICK_MS));
     this.timers.push(setInterval(() => this.reconcileAll(), this.config.copyReconcileSeconds * 1000));
@@ -102,6 +112,7 @@ export class CopyEngineService implements OnApplicationBootstrap, BeforeApplicat
     for (const t of this.timers) clearInterval(t);
     await this.ticking;
     await Promise.all([...this.actors.values()].map((a) => a.close()));
+    await this.flusher.stop();
     await this.leases.release([...this.actors.keys()]).catch(() => undefined);
     for (const c of this.closers) c();
     await Promise.all([this.market.stop(), this.agentChecks.stop()]);
@@ -137,7 +148,8 @@ export class CopyEngineService implements OnApplicationBootstrap, BeforeApplicat
       leader: e.trader_address,
       coin: e.details.coin,
       eventId: String(e.id),
-      time: new Date(e.timestamp).getTime(),
+      // An unreadable trade time counts as stale: the change opens nothing, exits still go.
+      time: e.timestamp ? new Date(e.timestamp).getTime() || 0 : 0,
       price: Number.isFinite(px) ? px : this.market.price(e.details.coin),
     };
     for (const id of ids) void this.actors.get(id)?.push(trigger);

@@ -34,11 +34,16 @@ export class PaperExecutor implements CopyExecutor {
     private readonly feeBps: number,
   ) {}
 
+  /** The fill of a paper order now; null without a price. */
+  fill(coin: string, isBuy: boolean, size: number, slippageBps: number): { price: number; fee: number } | null {
+    const px = this.price(coin);
+    return px ? paperFill(px, isBuy, size, slippageBps, this.feeBps) : null;
+  }
+
   async send(order: OrderRecord, slippageBps: number): Promise<ExecResult> {
-    const px = this.price(order.coin);
-    if (!px) return { status: 'failed', error: 'no price for the coin', filled: 0 };
     const size = Number(order.size);
-    const fill = paperFill(px, order.side === 'buy', size, slippageBps, this.feeBps);
+    const fill = this.fill(order.coin, order.side === 'buy', size, slippageBps);
+    if (!fill) return { status: 'failed', error: 'no price for the coin', filled: 0 };
     return { status: 'filled', filled: size, avgPx: fill.price, fee: fill.fee, oid: null };
   }
 

@@ -16,7 +16,7 @@ import {
 } from '../domain/sizing';
 import { newCloid } from '../secrets';
 import type { ActorDeps, Trigger } from './actor-deps';
-import type { CopyExecutor, ExecResult } from './executors';
+import { CopyExecutor, ExecResult, PaperExecutor } from './executors';
 
 type HeldState = FollowState & { held?: Record<string, HeldPosition> };
 type OrderBase = Omit<NewOrder, 'cloid' | 'side' | 'kind' | 'size' | 'limitPrice' | 'reduceOnly' | 'status' | 'error'>;
@@ -48,6 +48,8 @@ export class FollowerActor {
   private retryTimer: NodeJS.Timeout | null = null;
   private retryMs = 1000;
   private ordersSinceAllowance = 0;
+  /** A journal row may be pending or sent (after a load, or an unknown outcome): resolve first. */
+  private mayHaveUnresolved = true;
   private readonly warned = new Set<string>();
   closed = false;
 
@@ -107,6 +109,8 @@ export class FollowerActor {
   }
 
   private async load(): Promise<void> {
+    this.mayHaveUnresolved = true;
+    await this.deps.flusher.flush(); // what this process still buffers for the follower is written first
     const [f] = await this.deps.followers.findMany([this.id]);
     if (!f) throw new Error(`follower ${this.id} is gone`);
     this.follower = f;
@@ -126,7 +130,7 @@ export class FollowerActor {
     if (!snap) return;
     for (const [coin, p] of this.positions) if (!snap.positions[coin]) this.positions.set(coin, { ...p, size: 0, entryPx: 0 });
     for (const [coin, p] of Object.entries(snap.positions)) this.positions.set(coin, p);
-    await this.deps.followers.recordEquity(this.id, snap.equityUsd, 0, 0);
+    this.deps.flusher.equityOf(this.id, snap.equityUsd, 0, 0);
     this.follower!.equityUsd = snap.equityUsd;
     this.follower!.peakEquityUsd = Math.max(this.follower!.peakEquityUsd, snap.equityUsd);
   }
@@ -151,6 +155,7 @@ export class FollowerActor {
 
   /** Resolves pending/sent journal rows by cloid; false when one is still unknown (retry later). */
   private async resolveUnknown(): Promise<boolean> {
+    if (!this.mayHaveUnresolved) return true;
     const open = await this.deps.orders.unresolved(this.id);
     let changed = false;
     for (const o of open) {
@@ -160,6 +165,7 @@ export class FollowerActor {
       changed = true;
     }
     if (changed) await this.syncAccount();
+    this.mayHaveUnresolved = false;
     return true;
   }
 
@@ -243,7 +249,7 @@ export class FollowerActor {
         if (gate.reason === 'halted') await this.alertOnce('halted', 'halted', 'copy trading is halted: no order is sent');
         exitsLeft ||= plan.orders.some((o) => o.reduceOnly);
       }
-      for (const row of await this.deps.orders.insert(skipped)) {
+      for (const row of await this.deps.journal.insert(skipped)) {
         this.deps.publishOrder(row);
         if (row.error !== 'halted') await this.alert('skipped', `${row.kind} ${row.side} ${row.size} ${row.coin} not sent: ${row.error}`);
       }
@@ -266,19 +272,40 @@ export class FollowerActor {
 
   /** Journal (pending, with cloid) → send → book. */
   private async sendOne(o: PlannedOrder, base: OrderBase, slippageBps: number): Promise<ExecResult['status']> {
-    const [row] = await this.deps.orders.insert([{ ...base, cloid: newCloid(), side: o.isBuy ? 'buy' : 'sell', kind: o.kind, size: o.size, limitPrice: o.limitPrice, reduceOnly: o.reduceOnly, status: 'pending', error: null }]);
+    if (this.executor instanceof PaperExecutor) return this.paperOrder(o, base, slippageBps);
+    const [row] = await this.deps.journal.insert([{ ...base, cloid: newCloid(), side: o.isBuy ? 'buy' : 'sell', kind: o.kind, size: o.size, limitPrice: o.limitPrice, reduceOnly: o.reduceOnly, status: 'pending', error: null }]);
     this.deps.publishOrder(row);
     const sentAt = Date.now();
     const result = await this.executor!.send(row, slippageBps);
     this.deps.faultAfterSend();
     this.ordersSinceAllowance++;
     if (result.status === 'unknown') {
+      this.mayHaveUnresolved = true;
       const sent = await this.deps.orders.resolve(row.id, { status: 'sent', error: result.error, acked: false, sentAt: new Date(sentAt) });
       this.deps.publishOrder(sent);
       return 'unknown';
     }
     await this.book(row, result, new Date(sentAt));
     return result.status;
+  }
+
+  /** Paper: the fill is computed in-process, so the decision is journaled already filled (one write). */
+  private async paperOrder(o: PlannedOrder, base: OrderBase, slippageBps: number): Promise<ExecResult['status']> {
+    const paper = this.executor as PaperExecutor;
+    const fill = paper.fill(o.coin, o.isBuy, Number(o.size), slippageBps);
+    const common = { ...base, cloid: newCloid(), side: o.isBuy ? 'buy' : 'sell', kind: o.kind, size: o.size, limitPrice: o.limitPrice, reduceOnly: o.reduceOnly } as const;
+    if (!fill) {
+      const [row] = await this.deps.journal.insert([{ ...common, status: 'skipped', error: 'no_price' }]);
+      this.deps.publishOrder(row);
+      return 'failed';
+    }
+    const [row] = await this.deps.journal.insert([
+      { ...common, status: 'filled', error: null, fill: { size: o.size, avgPrice: String(fill.price), feeUsd: String(fill.fee), at: new Date() } },
+    ]);
+    this.deps.publishOrder(row);
+    this.ordersSinceAllowance++;
+    this.applyToBook(row.coin, row.side, Number(o.size), fill.price, fill.fee);
+    return 'filled';
   }
 
   /** Books an order's outcome: journal row, positions, per-follow holdings, fees, alerts. */
@@ -295,16 +322,20 @@ export class FollowerActor {
     this.deps.publishOrder(
       await this.deps.orders.resolve(row.id, { status: r.status, filledSize: String(r.filled), avgPrice: String(r.avgPx), feeUsd: String(r.fee), oid: r.oid, sentAt }),
     );
-    const qty = row.side === 'buy' ? r.filled : -r.filled;
-    const pos = this.positions.get(row.coin) ?? { size: 0, entryPx: 0, leverage: null };
-    const next = applyFill(pos, qty, r.avgPx);
-    this.positions.set(row.coin, { size: next.size, entryPx: next.entryPx, leverage: pos.leverage });
+    this.applyToBook(row.coin, row.side, r.filled, r.avgPx, r.fee);
+  }
+
+  private applyToBook(coin: string, side: 'buy' | 'sell', filled: number, avgPx: number, fee: number): void {
+    const qty = side === 'buy' ? filled : -filled;
+    const pos = this.positions.get(coin) ?? { size: 0, entryPx: 0, leverage: null };
+    const next = applyFill(pos, qty, avgPx);
+    this.positions.set(coin, { size: next.size, entryPx: next.entryPx, leverage: pos.leverage });
     const f = this.follower!;
     f.realizedPnlUsd += next.realizedPnl;
-    f.feesUsd += r.fee;
+    f.feesUsd += fee;
     this.pendingEquity.realized += next.realizedPnl;
-    this.pendingEquity.fees += r.fee;
-    this.allocate(row.coin, qty, r.avgPx, r.fee);
+    this.pendingEquity.fees += fee;
+    this.allocate(coin, qty, avgPx, fee);
   }
 
   private readonly pendingEquity = { realized: 0, fees: 0 };
@@ -338,26 +369,23 @@ export class FollowerActor {
   private async afterRun(): Promise<void> {
     const f = this.follower!;
     const marks = this.deps.market.prices;
-    await this.deps.state.savePositions(
-      this.id,
-      [...new Set([...this.positions.keys(), ...this.desired.keys()])].map((coin) => {
-        const p = this.positions.get(coin) ?? { size: 0, entryPx: 0, leverage: null };
-        return { coin, size: p.size, entryPx: p.entryPx, desiredSize: this.desired.get(coin) ?? 0, leverage: p.leverage };
-      }),
-    );
+    for (const coin of new Set([...this.positions.keys(), ...this.desired.keys()])) {
+      const p = this.positions.get(coin) ?? { size: 0, entryPx: 0, leverage: null };
+      this.deps.flusher.position(this.id, { coin, size: p.size, entryPx: p.entryPx, desiredSize: this.desired.get(coin) ?? 0, leverage: p.leverage });
+    }
     if (f.mode === 'paper') {
       const unrealized = [...this.positions].reduce((s, [coin, p]) => s + unrealizedPnl(p, marks.get(coin) ?? p.entryPx), 0);
       f.equityUsd = f.paperEquityUsd + f.realizedPnlUsd - f.feesUsd + unrealized;
       f.peakEquityUsd = Math.max(f.peakEquityUsd, f.equityUsd);
     }
-    await this.deps.followers.recordEquity(this.id, f.equityUsd, this.pendingEquity.realized, this.pendingEquity.fees);
+    this.deps.flusher.equityOf(this.id, f.equityUsd, this.pendingEquity.realized, this.pendingEquity.fees);
     this.pendingEquity.realized = 0;
     this.pendingEquity.fees = 0;
     for (const follow of this.follows) {
       const d = this.followDeltas.get(follow.id) ?? { realized: 0, fees: 0 };
       follow.realizedPnlUsd += d.realized;
       follow.feesUsd += d.fees;
-      await this.deps.follows.saveState(follow.id, follow.state, d.realized, d.fees);
+      this.deps.flusher.follow(follow.id, follow.state, d.realized, d.fees);
       const held = (follow.state as HeldState | null)?.held ?? {};
       if (follow.status === 'removed' && Object.keys(held).length === 0) await this.deps.follows.markClosed(follow.id);
       if (follow.status === 'active' && follow.maxLossUsd !== null) {

@@ -12,8 +12,8 @@ export class TraderSummaryDto {
   @ApiProperty({ example: ADDRESS_EXAMPLE, description: 'Lower-case' })
   address!: string;
 
-  @ApiProperty({ example: TIME_EXAMPLE, description: 'First seen in the public trade stream' })
-  first_seen_at!: string;
+  @ApiProperty({ example: TIME_EXAMPLE, nullable: true, type: String, description: 'First seen in the public trade stream (null only when the stored value is unreadable)' })
+  first_seen_at!: string | null;
 
   @ApiProperty({ example: TIME_EXAMPLE, nullable: true, type: String, description: 'Last trade seen in the stream' })
   last_seen_trading_at!: string | null;
@@ -64,8 +64,8 @@ export class PositionDto {
   @ApiProperty({ example: '97250.5', nullable: true, type: String, description: DECIMAL })
   entry_price!: string | null;
 
-  @ApiProperty({ example: TIME_EXAMPLE, description: 'Last change (snapshot or stream)' })
-  updated_at!: string;
+  @ApiProperty({ example: TIME_EXAMPLE, nullable: true, type: String, description: 'Last change (snapshot or stream; null only when the stored value is unreadable)' })
+  updated_at!: string | null;
 
   @ApiProperty({ example: TIME_EXAMPLE, nullable: true, type: String, description: 'When a snapshot last confirmed it' })
   confirmed_at!: string | null;
@@ -174,8 +174,8 @@ export class TradeEventDto {
   @ApiProperty({ example: ADDRESS_EXAMPLE })
   trader_address!: string;
 
-  @ApiProperty({ example: TIME_EXAMPLE })
-  timestamp!: string;
+  @ApiProperty({ example: TIME_EXAMPLE, nullable: true, type: String, description: 'Null only when the stored value is unreadable' })
+  timestamp!: string | null;
 
   @ApiProperty({
     example: 'position_opened',
