@@ -39,8 +39,10 @@ const TOO_MANY = errorResponse(
 const PAGE_DESCRIPTION =
   'A small live dashboard built on the public API: the leaderboard (window, sort, filters, paging), the live ' +
   'event feed (Socket.IO `/updates`, filtered by trader and coin), a trader page (`/dashboard#/trader/<address>`: ' +
-  'positions, events, account value chart) and a system panel from `/api/v1/stats`. Its files are served under ' +
-  '`/dashboard/assets/`.';
+  'positions, events, account value chart), a system panel from `/api/v1/stats` and a Copy panel ' +
+  '(`/dashboard#/copy`; `/dashboard#follower=<id>&token=<token>` opens a follower: desired vs actual per coin, the ' +
+  'journal live from the follower room, equity, alerts; the token stays in the tab\'s sessionStorage and goes as a ' +
+  'Bearer header). Its files are served under `/dashboard/assets/`.';
 
 /** `GET /dashboard` (the page) and `GET /dashboard/assets/<file>` (its scripts, styles, vendor files). */
 @ApiTags('dashboard')

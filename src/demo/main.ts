@@ -1,10 +1,12 @@
 import { ChildProcess, spawn } from 'child_process';
+import { randomBytes } from 'crypto';
 import { config as loadDotenv } from 'dotenv';
 import { createWriteStream, mkdirSync } from 'fs';
 import { createServer } from 'net';
 import { join, resolve } from 'path';
 import { startSimulator } from '../simulator';
 import type { SimulatorHandle } from '../simulator/types';
+import { createDemoFollower, DemoApi, DemoFollower, followerStatus } from './demo-follower';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 
 /**
@@ -12,10 +14,12 @@ import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
  * in this process; PostgreSQL too when DATABASE_URL is unset (PGlite, data under
  * DEMO_DATA_DIR/pglite); in-process Redis stand-ins when REDIS_URL is unset (REDIS_URL=memory://);
  * then the app (`node dist/main.js`, ROLE=all) as a child process. Prints the URLs and a status
- * line every 10 s; Ctrl-C / SIGTERM stops the app (graceful, ≤ 10 s), then the rest.
+ * line every 10 s; once the leaderboard has a generation, starts a paper follower of its top
+ * trader (demo-follower.ts). Ctrl-C / SIGTERM stops the app (graceful, ≤ 10 s), then the rest.
  */
 
 const STATUS_EVERY_MS = 10_000;
+const FOLLOWER_RETRY_MS = 5_000;
 const CHILD_STOP_MS = 12_000;
 
 const env = (name: string): string | undefined => (process.env[name] === '' ? undefined : process.env[name]);
@@ -39,6 +43,7 @@ interface Running {
   pg: EmbeddedPostgres | null;
   app: ChildProcess | null;
   statusTimer: NodeJS.Timeout | null;
+  followerTimer: NodeJS.Timeout | null;
 }
 
 async function main(): Promise<void> {
@@ -46,7 +51,7 @@ async function main(): Promise<void> {
   const root = resolve(__dirname, '..', '..');
   const dataDir = resolve(env('DEMO_DATA_DIR') ?? join(process.cwd(), '.data'));
   mkdirSync(dataDir, { recursive: true });
-  const running: Running = { sim: null, pg: null, app: null, statusTimer: null };
+  const running: Running = { sim: null, pg: null, app: null, statusTimer: null, followerTimer: null };
   let stopping = false;
 
   const stop = async (code: number, why: string): Promise<never> => {
@@ -54,6 +59,7 @@ async function main(): Promise<void> {
       stopping = true;
       say(`\n[demo] stopping (${why})…`);
       if (running.statusTimer) clearInterval(running.statusTimer);
+      if (running.followerTimer) clearTimeout(running.followerTimer);
       await stopChild(running.app);
       await running.sim?.close().catch(() => undefined);
       await running.pg?.close().catch((err: Error) => say(`[demo] embedded Postgres close failed: ${err.message}`));
@@ -80,6 +86,8 @@ async function main(): Promise<void> {
   const redisUrl = env('REDIS_URL') ?? 'memory://';
   const appPort = env('PORT') ?? String(await preferredPort(3000));
   const logPath = join(dataDir, 'app.log');
+  // The demo's own follower is created with the admin key: the configured one, else one for this run only.
+  const adminKey = env('ADMIN_API_KEY') ?? randomBytes(24).toString('base64url');
 
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -93,6 +101,8 @@ async function main(): Promise<void> {
     TRACKING_INTERVAL_SECONDS: env('TRACKING_INTERVAL_SECONDS') ?? '15',
     LEADERBOARD_INTERVAL_SECONDS: env('LEADERBOARD_INTERVAL_SECONDS') ?? '30',
     LOG_LEVEL: env('LOG_LEVEL') ?? 'info',
+    ADMIN_API_KEY: adminKey,
+    COPY_RECONCILE_SECONDS: env('COPY_RECONCILE_SECONDS') ?? '10',
     // One Postgres session behind the embedded server: a small pool is plenty.
     ...(running.pg && !env('DB_POOL_MAX') ? { DB_POOL_MAX: '4' } : {}),
   };
@@ -150,8 +160,35 @@ async function main(): Promise<void> {
       `   Redis ${redisUrl === 'memory://' ? 'in-process stand-ins (REDIS_URL=memory://)' : 'REDIS_URL'}`,
   );
   say(`  Logs       ${logPath}`);
-  say('The leaderboard fills within about a minute. Ctrl-C stops everything.');
+  say('The leaderboard fills within about a minute; then a paper follower of its top trader starts. Ctrl-C stops everything.');
   say('');
+
+  const api = new DemoApi(base, adminKey);
+  let follower: DemoFollower | null = null;
+  let followerProblem = '';
+  const startFollower = async () => {
+    running.followerTimer = null;
+    try {
+      follower = await createDemoFollower(api);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (message !== followerProblem) say(`[demo ${clock()}] paper follower not started yet: ${message}`);
+      followerProblem = message;
+    }
+    if (stopping) return;
+    if (!follower) {
+      running.followerTimer = setTimeout(() => void startFollower(), FOLLOWER_RETRY_MS);
+      return;
+    }
+    // The token is printed here once, like the API returns it once; the app never sees the URL
+    // fragment, so it reaches no log. Every other line names the follower without it.
+    say('');
+    say(`  Copy       paper follower #${follower.id} follows ${follower.leader} (leaderboard #${follower.rank}, proportional)`);
+    say(`             ${base}/dashboard#follower=${follower.id}   (the Copy panel; it asks for the token)`);
+    say(`             token, shown once: ${base}/dashboard#follower=${follower.id}&token=${follower.token}`);
+    say('');
+  };
+  running.followerTimer = setTimeout(() => void startFollower(), FOLLOWER_RETRY_MS);
 
   const sim = running.sim;
   const status = async () => {
@@ -159,15 +196,16 @@ async function main(): Promise<void> {
       const res = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(3000) }).catch(() => null);
       return res?.ok ? ((await res.json()) as T) : null;
     };
-    const [stats, board] = await Promise.all([
+    const [stats, board, copy] = await Promise.all([
       get<{ database?: { total_traders?: number; total_trade_events?: number } }>('/api/v1/stats'),
       get<{ total?: number }>('/api/v1/leaderboard?limit=1'),
+      follower ? followerStatus(api, follower) : Promise.resolve('follower=waiting for the leaderboard'),
     ]);
     const s = sim.control.stats();
     say(
       `[demo ${clock()}] traders=${stats?.database?.total_traders ?? '?'} events=${stats?.database?.total_trade_events ?? '?'} ` +
         `leaderboard=${board?.total ?? 'n/a'} exchange_trades=${s.trades.total} ` +
-        `weight=${s.weight.currentWindow}/${s.weight.limitPerMinute} 429s=${s.weight.rejected429}`,
+        `weight=${s.weight.currentWindow}/${s.weight.limitPerMinute} 429s=${s.weight.rejected429} ${copy}`,
     );
   };
   running.statusTimer = setInterval(() => void status(), STATUS_EVERY_MS);

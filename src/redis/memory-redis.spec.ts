@@ -85,4 +85,19 @@ describe('createMemoryRedis', () => {
     await redis.quit();
     expect(redis.status).toBe('end');
   });
+
+  it('emulates BLPOP: an element pushed by another client, a timeout as null, a closed client as an error', async () => {
+    const redis = createMemoryRedis();
+    const blocking = redis.duplicate();
+    const waiting = blocking.blpop('jobs', 2);
+    setTimeout(() => void redis.rpush('jobs', 'one'), 100);
+    expect(await waiting).toEqual(['jobs', 'one']);
+    const started = Date.now();
+    expect(await blocking.blpop('jobs', 1)).toBeNull();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    const pending = blocking.blpop('jobs', 0);
+    blocking.disconnect();
+    await expect(pending).rejects.toThrow('Connection is closed');
+    redis.disconnect();
+  });
 });

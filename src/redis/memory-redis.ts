@@ -29,12 +29,17 @@ const sharedStreams = new MemoryStreams();
 
 type Args = Array<string | number | Buffer>;
 
+/** How often an emulated BLPOP looks at its lists again. */
+const BLOCK_POLL_MS = 50;
+
 /**
  * An ioredis-compatible in-process client (ioredis-mock) with the fixes the app needs:
  * - streams (XADD/XREAD/XRANGE/XREVRANGE/XLEN, also inside MULTI/pipelines) from MemoryStreams;
  * - EVAL/EVALSHA with the wall clock as TIME (see patchLuaTime); EVALSHA knows every script EVAL ran;
  * - `status` is `ready` until quit/disconnect (ioredis-mock leaves it undefined, and code that
  *   waits for `ready` would wait forever: the mock emits it once, right after construction);
+ * - BLPOP (ioredis-mock has no blocking list commands): LPOP of each key, again every 50 ms until
+ *   the timeout (0 = none) or the client is closed;
  * - `duplicate()` returns a patched client on the same data, pub/sub channels and streams.
  * Data lives as long as the process. Pub/sub, Lua, sorted sets, hashes, lists, MULTI and
  * expiry are ioredis-mock's own.
@@ -75,6 +80,22 @@ function patch(client: Redis): Redis {
     mock.customCommands[name] = fn;
     mock[name] = async (...args: Args) => fn(...args);
   }
+
+  const lpop = (mock.lpop as (key: string) => Promise<string | null>).bind(client);
+  mock.blpop = async (...args: Array<string | number | string[]>) => {
+    const flat = args.flat().map(String);
+    const timeoutS = Number(flat.pop());
+    const deadline = timeoutS > 0 ? Date.now() + timeoutS * 1000 : Number.POSITIVE_INFINITY;
+    for (;;) {
+      if (closed) throw new Error('Connection is closed.');
+      for (const key of flat) {
+        const value = await lpop(key);
+        if (value !== null) return [key, value];
+      }
+      if (Date.now() >= deadline) return null;
+      await new Promise((r) => setTimeout(r, BLOCK_POLL_MS));
+    }
+  };
 
   const originalEval = (mock.eval as (...args: Args) => Promise<unknown>).bind(client);
   const mockScripts = mock.shaScripts as Record<string, string>;

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { Browser, chromium } from 'playwright-core';
+import { Browser, chromium, Page } from 'playwright-core';
 
 /** Debian's Chromium (never a downloaded browser); CHROMIUM_PATH overrides. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -43,4 +43,27 @@ export async function launchChromium(): Promise<{ browser: Browser; close(): Pro
       rmSync(scratch, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Opens `url` in a new page and waits for the dashboard to be ready. Page errors, console errors
+ * and warnings and failed requests are collected into `problems`, except console messages that
+ * match `expected` (e.g. the browser's own line for an answer the test provokes, like a 403).
+ */
+export async function openDashboard(
+  browser: Browser,
+  url: string,
+  problems: string[],
+  viewport: { width: number; height: number },
+  expected?: RegExp,
+): Promise<Page> {
+  const page = await browser.newPage({ viewport, reducedMotion: 'reduce' });
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if ((msg.type() === 'error' || msg.type() === 'warning') && !expected?.test(msg.text())) problems.push(`console.${msg.type()}: ${msg.text()}`);
+  });
+  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+  await page.goto(url);
+  await page.waitForSelector('html[data-ready="true"]', { timeout: 10_000 });
+  return page;
 }

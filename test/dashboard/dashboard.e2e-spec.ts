@@ -8,7 +8,7 @@ import { createTestDatabase, TestDatabase } from '../support/database';
 import { ROOT } from '../support/env';
 import { createTestRedis } from '../support/redis';
 import { TestEvents, TestTrader, testCoin } from '../support/trade-events';
-import { launchChromium } from './browser';
+import { launchChromium, openDashboard } from './browser';
 import { seedBoard } from './seed';
 
 const ARTIFACTS = join(ROOT, 'artifacts');
@@ -29,17 +29,7 @@ describe('dashboard (/dashboard) in headless Chromium', () => {
   let star: TestTrader;
   const problems: string[] = [];
 
-  const open = async (viewport: { width: number; height: number }, path = '/dashboard'): Promise<Page> => {
-    const page = await browser.newPage({ viewport, reducedMotion: 'reduce' });
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console.${msg.type()}: ${msg.text()}`);
-    });
-    page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
-    await page.goto(`${app.url}${path}`);
-    await page.waitForSelector('html[data-ready="true"]', { timeout: 10_000 });
-    return page;
-  };
+  const open = (viewport: { width: number; height: number }, path = '/dashboard'): Promise<Page> => openDashboard(browser, `${app.url}${path}`, problems, viewport);
   const liveConnected = (page: Page) => page.waitForSelector('#conn.ok', { timeout: 10_000 });
   const feedItem = (page: Page, id: number) => page.locator(`#feed-list li[data-id="${id}"]`);
   // Browser-side code as strings: the project compiles without the DOM library.

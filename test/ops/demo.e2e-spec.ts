@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'child_process';
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { io, Socket } from 'socket.io-client';
@@ -9,7 +9,8 @@ import { waitFor } from '../support/process';
 /**
  * The README's first command on a machine with only Node: `npm run demo` with DATABASE_URL and
  * REDIS_URL unset runs the embedded Postgres (PGlite) and the in-process Redis stand-ins, and
- * never connects to the machine's own Postgres (5432) or Redis (6379).
+ * never connects to the machine's own Postgres (5432) or Redis (6379); once the leaderboard has a
+ * generation it starts a paper follower of the top-ranked non-vault trader.
  */
 describe('npm run demo (dist/demo/main.js) with DATABASE_URL and REDIS_URL unset', () => {
   let dir: string;
@@ -70,6 +71,41 @@ describe('npm run demo (dist/demo/main.js) with DATABASE_URL and REDIS_URL unset
     expect(detailed.checks.database.status).toBe('up');
     expect(detailed.checks.redis.status).toBe('up');
   }, 120_000);
+
+  it('starts a paper follower of the top-ranked non-vault trader, shows it once with its token, and its equity every 10 s', async () => {
+    const announced = await waitFor(
+      async () => /Copy\s+paper follower #(\d+) follows (0x[0-9a-f]{40}) \(leaderboard #(\d+)/.exec(output),
+      Math.max(10_000, 150_000 - (Date.now() - bootedAt)),
+      500,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${output}`);
+    });
+    const [, id, leader, rank] = announced;
+    expect(output).toContain(`${base}/dashboard#follower=${id}   `);
+    const withToken = `${base}/dashboard#follower=${id}&token=`;
+    expect(output).toContain(withToken);
+    const token = output.slice(output.indexOf(withToken) + withToken.length).split(/\s/)[0];
+    expect(token).toMatch(/^tsf_\S{20,}$/);
+
+    // The follower, through its own token: paper, active, following that leader.
+    const auth = { authorization: `Bearer ${token}` };
+    const follower = (await (await fetch(`${base}/api/v1/copy/followers/${id}`, { headers: auth })).json()) as Record<string, unknown>;
+    expect(follower).toMatchObject({ id, mode: 'paper', status: 'active', name: 'demo paper follower' });
+    const follows = (await (await fetch(`${base}/api/v1/copy/followers/${id}/follows`, { headers: auth })).json()) as { items: Array<Record<string, unknown>> };
+    expect(follows.items).toEqual([expect.objectContaining({ leader, status: 'active', sizing: 'proportional', copy_open_positions: true })]);
+    // The leader: not a vault, first of the leaderboard (vaults are left out of it by default).
+    expect(rank).toBe('1');
+    expect(((await (await fetch(`${base}/api/v1/traders/${leader}`)).json()) as { is_vault: boolean }).is_vault).toBe(false);
+    // Without the token: 401 (the demo's admin key is its own, never printed).
+    expect((await fetch(`${base}/api/v1/copy/followers/${id}`)).status).toBe(401);
+
+    // The status line names the follower with its equity.
+    const line = await waitFor(async () => new RegExp(`^\\[demo [\\d:]+\\] .* follower=#${id} equity=\\$(\\d+\\.\\d\\d)`, 'm').exec(output), 25_000, 500);
+    expect(Number(line[1])).toBeGreaterThan(0);
+    // The token was printed once (the line with the fragment), and reached no log.
+    expect(output.split(token).length - 1).toBe(1);
+    expect(readFileSync(join(dir, 'data', 'app.log'), 'utf8')).not.toContain(token);
+  }, 180_000);
 
   it('never connects to the machine Postgres (5432) or Redis (6379)', () => {
     const pids = new Set([String(demo.pid)]);

@@ -10,8 +10,11 @@ export class ApiError extends Error {
   }
 }
 
-/** GET a JSON route with query parameters (empty values left out); throws ApiError with the server's message. */
-export async function getJson(path, params = {}) {
+/**
+ * GET a JSON route with query parameters (empty values left out) and extra request headers
+ * (e.g. a follower's Authorization); throws ApiError with the server's message.
+ */
+export async function getJson(path, params = {}, headers = {}) {
   const url = new URL(path, BASE);
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));
@@ -19,7 +22,7 @@ export async function getJson(path, params = {}) {
   let res;
   try {
     // no-cache: revalidate (ETag → 304) rather than trust max-age, so a reload on a live event sees the new board.
-    res = await fetch(url, { headers: { accept: 'application/json' }, cache: 'no-cache' });
+    res = await fetch(url, { headers: { ...headers, accept: 'application/json' }, cache: 'no-cache' });
   } catch {
     throw new ApiError(0, 'the server is unreachable');
   }
