@@ -22,7 +22,8 @@ export interface StoredBatch {
 
 /**
  * The public trades ledger and the traders it reveals: one set-based statement per batch. Fills
- * go in with ON CONFLICT (coin, tid) DO NOTHING (replays and redundant replicas are no-ops), and
+ * go in with ON CONFLICT (coin, tid, time) DO NOTHING (the day-partitioned ledger's key; a trade's time
+ * never changes, so replays and redundant replicas are no-ops), and
  * only the fills actually inserted upsert their buyer and seller, so counts never double.
  */
 @Injectable()
@@ -64,7 +65,7 @@ export class FillsRepository {
       ins AS (
         INSERT INTO fills (coin, tid, buyer, seller, px, sz, side, time, hash)
         SELECT coin, tid, buyer, seller, px, sz, side, to_timestamp(time_ms / 1000.0), hash FROM input
-        ON CONFLICT (coin, tid) DO NOTHING
+        ON CONFLICT (coin, tid, time) DO NOTHING
         RETURNING coin, tid, buyer, seller, time
       ),
       parties AS (

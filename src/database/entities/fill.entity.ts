@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** The public trades ledger: one row per trade of the exchange's stream, unique on (coin, tid). */
+/** The public trades ledger: one row per trade of the exchange's stream, unique on (coin, tid, time):
+ * partitioned by day on time (see migration PartitionedLedger). */
 @Entity({ name: 'fills' })
 export class FillEntity {
   @PrimaryColumn({ type: 'varchar', length: 32 })
@@ -25,7 +26,7 @@ export class FillEntity {
   @Column({ type: 'char', length: 1 })
   side!: string;
 
-  @Column({ type: 'timestamptz' })
+  @PrimaryColumn({ type: 'timestamptz' })
   time!: Date;
 
   @Column({ type: 'varchar', length: 66 })

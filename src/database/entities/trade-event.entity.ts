@@ -7,7 +7,7 @@ export type TradeEventType =
   | 'position_decreased'
   | 'position_flipped';
 
-/** A detected position change; also the outbox: published_at is null until Redis has it. */
+/** A detected position change; also the outbox: published_at is null until Redis has it. Partitioned by day on timestamp. */
 @Entity({ name: 'trade_events' })
 export class TradeEventEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
@@ -35,8 +35,11 @@ export class TradeEventEntity {
   @Column({ type: 'jsonb' })
   details!: Record<string, unknown>;
 
-  /** Unique: re-detecting or re-publishing the same change is a no-op. */
-  @Column({ name: 'dedupe_key', type: 'varchar', length: 200, unique: true })
+  /**
+   * Unique with `timestamp` (the day-partitioned table's key must hold its partition column; a key
+   * determines its timestamp): re-detecting or re-publishing the same change is a no-op.
+   */
+  @Column({ name: 'dedupe_key', type: 'varchar', length: 200 })
   dedupeKey!: string;
 
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
