@@ -6,7 +6,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * daily partitions `<table>_pYYYYMMDD` (UTC days) and one `<table>_archive` holding everything
  * before the first daily partition; the worker's LedgerPartitionsScheduler creates days ahead
  * and drops the ones past RETENTION_DAYS_FILLS / RETENTION_DAYS_EVENTS (the archive goes with
- * them once all of it is past the horizon).
+ * them once all of it is past the horizon). `<table>_default` catches a time beyond the days created
+ * (a bogus far-future value written straight into the database; the stream refuses such trades),
+ * so no insert fails for want of a partition; the job moves its rows into a day when it creates it.
  *
  * A unique key of a partitioned table must contain the partition key, so:
  * - `fills`: (coin, tid) → (coin, tid, time). The exchange never changes a trade's time, so every
@@ -129,6 +131,7 @@ export class PartitionedLedger1764800000001 implements MigrationInterface {
     const first = range.lo === null ? today : Math.min(today, Math.max(today - DAYS_BACK * DAY_MS, Math.floor(range.lo / DAY_MS) * DAY_MS));
     const end = Math.max(today + (DAYS_AHEAD + 1) * DAY_MS, range.hi === null ? 0 : Math.floor(range.hi / DAY_MS + 1) * DAY_MS);
     await q.query(`CREATE TABLE ${l.table}_archive PARTITION OF ${l.table} FOR VALUES FROM (MINVALUE) TO (${literal(first)})`);
+    await q.query(`CREATE TABLE ${l.table}_default PARTITION OF ${l.table} DEFAULT`);
     for (let day = first; day < end; day += DAY_MS) {
       await q.query(
         `CREATE TABLE ${dayName(l.table, day)} PARTITION OF ${l.table} FOR VALUES FROM (${literal(day)}) TO (${literal(day + DAY_MS)})`,

@@ -9,6 +9,7 @@ export const LEDGER_PARTITIONS_LOCK_KEY = 727_020;
 /** The day-partitioned ledger tables and their time columns. */
 export const LEDGER_TABLES = ['fills', 'trader_fills', 'trade_events'] as const;
 export type LedgerTable = (typeof LEDGER_TABLES)[number];
+const LEDGER_TIME_COLUMN: Record<LedgerTable, string> = { fills: 'time', trader_fills: 'time', trade_events: 'timestamp' };
 
 const literal = (ms: number): string => `'${new Date(ms).toISOString()}'`;
 
@@ -32,7 +33,7 @@ export class LedgerPartitionsRepository {
          FROM pg_inherits i
          JOIN pg_class c ON c.oid = i.inhrelid
          CROSS JOIN LATERAL pg_get_expr(c.relpartbound, c.oid) AS b
-        WHERE i.inhparent = $1::regclass
+        WHERE i.inhparent = $1::regclass AND b <> 'DEFAULT'
         ORDER BY from_ms NULLS FIRST`,
       [table],
     );
@@ -59,13 +60,27 @@ export class LedgerPartitionsRepository {
           `CREATE TABLE "${archivePartitionName(table)}" PARTITION OF ${table} FOR VALUES FROM (MINVALUE) TO (${literal(todo.archiveTo)})`,
         );
       }
-      for (const day of todo.create) {
-        await em.query(
-          `CREATE TABLE "${dailyPartitionName(table, day)}" PARTITION OF ${table}
-             FOR VALUES FROM (${literal(day)}) TO (${literal(day + DAY_MS)})`,
-        );
-      }
+      for (const day of todo.create) await this.createDay(em, table, day);
       return todo;
     });
+  }
+
+  /**
+   * A new day partition. Rows of that day already in `<table>_default` (a time beyond the days
+   * created so far) move into it first: Postgres refuses a partition whose rows the default holds.
+   */
+  private async createDay(em: EntityManager, table: LedgerTable, day: number): Promise<void> {
+    const name = dailyPartitionName(table, day);
+    const column = LEDGER_TIME_COLUMN[table];
+    const range = `"${column}" >= ${literal(day)} AND "${column}" < ${literal(day + DAY_MS)}`;
+    const [{ stray }] = (await em.query(`SELECT EXISTS (SELECT 1 FROM ${table}_default WHERE ${range}) AS stray`)) as Array<{ stray: boolean }>;
+    const bounds = `FOR VALUES FROM (${literal(day)}) TO (${literal(day + DAY_MS)})`;
+    if (!stray) {
+      await em.query(`CREATE TABLE "${name}" PARTITION OF ${table} ${bounds}`);
+      return;
+    }
+    await em.query(`CREATE TABLE "${name}" (LIKE ${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+    await em.query(`WITH moved AS (DELETE FROM ${table}_default WHERE ${range} RETURNING *) INSERT INTO "${name}" SELECT * FROM moved`);
+    await em.query(`ALTER TABLE ${table} ATTACH PARTITION "${name}" ${bounds}`);
   }
 }

@@ -7,7 +7,7 @@ import { FillsRepository } from '../../src/discovery/fills.repository';
 import type { Fill, WsTrade } from '../../src/hyperliquid/hyperliquid.types';
 import { EnrichmentRepository } from '../../src/leaderboard/enrichment.repository';
 import { LEDGER_TABLES, LedgerPartitionsRepository } from '../../src/ledger/ledger-partitions.repository';
-import { DAY_MS, planPartitions, startOfDay } from '../../src/ledger/partition-plan';
+import { DAY_MS, dailyPartitionName, planPartitions, startOfDay } from '../../src/ledger/partition-plan';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { ROOT } from '../support/env';
 
@@ -147,6 +147,13 @@ describe('partitioned ledger', () => {
     const partitions = new LedgerPartitionsRepository(db);
     const later = Date.now() + 20 * DAY_MS;
     const horizon = startOfDay(later) - 30 * DAY_MS;
+    // Beyond the days created so far: held by the default partition, moved into its day once created.
+    await db.query(
+      `INSERT INTO fills (coin, tid, buyer, seller, px, sz, side, time, hash) VALUES
+         ('BTC', 777777, $1, $1, 1, 1, 'A', now() + interval '25 days', '0x'),
+         ('BTC', 777778, $1, $1, 1, 1, 'A', to_timestamp(9000000000000), '0x')`,
+      [address()],
+    );
     const kept = (await db.query(`SELECT count(*)::int AS n FROM fills WHERE time >= to_timestamp($1 / 1000.0)`, [horizon])) as Array<{ n: number }>;
     const plan = await partitions.apply('fills', (existing) => planPartitions('fills', existing, later, 30, 7), 5000);
     expect(plan!.drop).toContain('fills_archive');
@@ -155,6 +162,11 @@ describe('partitioned ledger', () => {
     )) as Array<{ n: number; oldest: number }>;
     expect(n).toBe(kept[0].n);
     expect(oldest).toBeGreaterThanOrEqual(horizon);
+    const homes = (await db.query(`SELECT tid::int, tableoid::regclass::text AS home FROM fills WHERE tid IN (777777, 777778) ORDER BY tid`)) as Array<{ tid: number; home: string }>;
+    expect(homes).toEqual([
+      { tid: 777777, home: dailyPartitionName('fills', startOfDay(Date.now() + 25 * DAY_MS)) },
+      { tid: 777778, home: 'fills_default' },
+    ]);
     const after = await partitions.list('fills');
     expect(after[0]).toMatchObject({ name: 'fills_archive', to: horizon });
     expect(after.at(-1)!.to).toBe(startOfDay(later) + 8 * DAY_MS);
