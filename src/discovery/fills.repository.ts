@@ -54,7 +54,7 @@ export class FillsRepository {
       time[i] = String(t.time);
       hash[i] = t.hash;
     }
-    const rows: Array<{ inserted: Array<[string, string]> | null; new_traders: string }> = await withDeadlockRetry(() =>
+    const rows: Array<{ n_inserted: string; inserted: Array<[string, string]> | null; new_traders: string }> = await withDeadlockRetry(() =>
       this.db.query(
       `
       WITH input AS (
@@ -79,14 +79,17 @@ export class FillsRepository {
           trades_seen = traders.trades_seen + EXCLUDED.trades_seen
         RETURNING (xmax = 0) AS is_new
       )
-      SELECT (SELECT json_agg(json_build_array(coin, tid::text)) FROM ins) AS inserted,
+      SELECT (SELECT count(*) FROM ins) AS n_inserted,
+             -- Which ones only when not all (the common case needs no list).
+             CASE WHEN (SELECT count(*) FROM ins) < $10 THEN (SELECT json_agg(json_build_array(coin, tid::text)) FROM ins) END AS inserted,
              (SELECT count(*) FROM upserted WHERE is_new) AS new_traders
       `,
-      [coin, tid, buyer, seller, px, sz, side, time, hash],
+      [coin, tid, buyer, seller, px, sz, side, time, hash, n],
       ),
     );
+    if (Number(rows[0]?.n_inserted ?? 0) === n) return { inserted: [...trades], newTraders: Number(rows[0]?.new_traders ?? 0) };
     const keys = new Set((rows[0]?.inserted ?? []).map(([c, t]) => `${c}|${t}`));
-    const inserted = keys.size === n ? [...trades] : trades.filter((t) => keys.delete(`${t.coin}|${t.tid}`));
+    const inserted = trades.filter((t) => keys.delete(`${t.coin}|${t.tid}`));
     return { inserted, newTraders: Number(rows[0]?.new_traders ?? 0) };
   }
 
