@@ -28,6 +28,8 @@ export default tseslint.config(
       ...jest.configs['flat/recommended'].rules,
       'jest/no-focused-tests': 'error',
       'jest/no-disabled-tests': 'error',
+      // Setup may assert its own preconditions (a failing beforeAll fails every test of the file).
+      'jest/no-standalone-expect': ['error', { additionalTestBlockFunctions: ['beforeAll', 'beforeEach'] }],
       'jest/expect-expect': 'off',
       'jest/no-conditional-expect': 'off',
       'jest/no-done-callback': 'off',

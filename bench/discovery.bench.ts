@@ -1,7 +1,8 @@
 /**
  * Trades per second one discovery process stores.
  *
- *   npm run build && npm run bench:discovery [-- --rates 2000,5000,10000,20000,40000 --seconds 20 --traders 200 --cpu-prof]
+ *   npm run build && npm run bench:discovery [-- --rates 2000,5000,10000,20000,40000 --seconds 20 --traders 200
+ *     --ceiling-seconds 15 --saturate 1 --cpu-prof]
  *
  * Runs the simulator (`node dist/simulator/main.js`) and one `ROLE=discovery node dist/main.js`,
  * each in its own process, on a fresh database `bench_discovery` and Redis logical database 14.
@@ -11,12 +12,23 @@
  * bucket deltas, interpolated), and CPU % / RSS of discovery (/proc), of the database's Postgres
  * backends and of the simulator. A rate is sustained when stored ≥ 98 % of generated and the
  * buffer does not grow (least-squares slope of its depth ≤ 2 % of the rate); stepping stops at
- * the first rate that is not. Bounded: ~2.5 minutes with the default steps (hard stop at 4 minutes).
+ * the first rate that is not. First a saturation step offers `--saturate` (1) × the Postgres
+ * ceiling: what discovery stores per second there is `FIGURE ingest_sustained_per_s` (its buffer
+ * bound is 50,000 in the bench, so backpressure engages instead of drops). The ceiling
+ * (`FIGURE pg_ceiling_per_s`) is measured first, in the same run and Postgres, on its own fresh
+ * database: one client, unnest batches of 1,000 + the trader upsert, `--ceiling-seconds` (15),
+ * before the simulator starts and again after the saturation step (the figure is the mean).
+ * The saturation step runs first; after its drain, `FIGURE ingest_lost` = trades the simulator
+ * published − ledger rows. The stepped rates follow (a rate above capacity there may hold the reader
+ * paused long enough for the simulator to drop the connection, as the exchange drops slow readers).
+ * Bounded: ~3.5 minutes with the default steps (hard stop at 7 minutes).
  * Environment: BENCH_APP_ROOT runs another checkout's dist/, TEST_PG_ADMIN_URL / TEST_REDIS_URL
  * point at other servers (see bench/support).
  */
+import { loadavg } from 'os';
 import { join } from 'path';
 import { benchRedis, createBenchDatabase } from './support/infra';
+import { measurePgCeiling } from './support/pg-ceiling';
 import { buckets, bucketDelta, histogramQuantile, metric, parseMetrics, Sample } from './support/metrics';
 import { CpuMeter, cpuPercentBetween, deadline, MachineMeter, sleep, startApp, startSimulator, warningsLine } from './support/processes';
 import { fmt, log, machineLine, printTable } from './support/report';
@@ -26,7 +38,12 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] && !process.argv[i + 1].startsWith('--') ? process.argv[i + 1] : fallback;
 }
 
-const RATES = arg('rates', '2000,5000,10000,20000,40000').split(',').map(Number);
+const RATES = arg('rates', '2000,5000,10000,20000,40000').split(',').map(Number).filter((r) => r > 0);
+const CEILING_SECONDS = Number(arg('ceiling-seconds', '15'));
+/** Offered rate of the saturation step, as a multiple of the measured ceiling. */
+const SATURATE = Number(arg('saturate', '1'));
+/** Discovery's buffer bound in the bench: small enough that backpressure engages within a step. */
+const BUFFER_BOUND = 50_000;
 const SECONDS = Number(arg('seconds', '20'));
 const TRADERS = arg('traders', '200');
 const CPU_PROF = process.argv.includes('--cpu-prof');
@@ -53,11 +70,28 @@ interface Step {
   /** Buffer growth, trades/s (least-squares slope of the per-second depth samples). */
   growth: number;
   sustained: boolean;
+  /** Seconds the stream reader was paused by backpressure during the step. */
+  pausedS: number;
+  /** Ledger batch size chosen by measurement at the end of the step. */
+  batch: number;
+  load: number;
 }
 
 async function main(): Promise<void> {
-  deadline(240_000, 'bench:discovery');
+  deadline(420_000, 'bench:discovery');
   console.log(`discovery bench: ${machineLine()}`);
+  // The ceiling on its own fresh database in the same Postgres, before the simulator and discovery
+  // start and again after the saturation step (the machine's load drifts; the mean is the figure).
+  const ceilingRun = async (): Promise<{ perSecond: number; load: number }> => {
+    const ceilingDb = await createBenchDatabase('discovery_ceiling');
+    const r = await measurePgCeiling(ceilingDb.url, { seconds: CEILING_SECONDS, batch: 1000, traders: Number(TRADERS) + 5 });
+    await ceilingDb.drop();
+    return { perSecond: r.perSecond, load: loadavg()[0] };
+  };
+  const ceilingBefore = await ceilingRun();
+  const ceilingLoad = [ceilingBefore.load];
+  const ceiling = { perSecond: ceilingBefore.perSecond };
+  log(`pg ceiling: ${fmt(ceiling.perSecond)} trades/s (one client, unnest batches of 1,000 + trader upsert, ${CEILING_SECONDS} s), load average ${ceilingBefore.load.toFixed(2)}`);
   const db = await createBenchDatabase('discovery');
   const bench = await benchRedis(REDIS_DB);
   const { url: redisUrl, redis } = bench;
@@ -65,7 +99,7 @@ async function main(): Promise<void> {
   const profDir = join(__dirname, '..', 'artifacts', 'cpu-prof');
   const app = await startApp(
     'discovery',
-    { DATABASE_URL: db.url, REDIS_URL: redisUrl, HYPERLIQUID_API_URL: sim.httpUrl, WEBSOCKET_URL: sim.wsUrl },
+    { DATABASE_URL: db.url, REDIS_URL: redisUrl, HYPERLIQUID_API_URL: sim.httpUrl, WEBSOCKET_URL: sim.wsUrl, DISCOVERY_BUFFER_MAX_TRADES: String(BUFFER_BOUND) },
     CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
   );
   const scrape = async (): Promise<Sample[]> => parseMetrics(await app.metrics());
@@ -82,7 +116,7 @@ async function main(): Promise<void> {
     const meter = new CpuMeter(app.pid);
     const simMeter = new CpuMeter(sim.pid);
     const machine = new MachineMeter();
-    for (const rate of RATES) {
+    const measure = async (rate: number): Promise<Step> => {
       await sim.setTradeRate(rate);
       await sleep(SETTLE_MS);
       const s0 = await sim.stats();
@@ -120,11 +154,49 @@ async function main(): Promise<void> {
         pgCpu: cpuPercentBetween(pg0, pg1, dt),
         simCpu: simMeter.read().cpuPercent,
         machine: machine.read(),
-        growth: 0,
+        growth: slope(depths),
         sustained: false,
+        pausedS: d('discovery_reader_paused_seconds_total') * dt,
+        batch: metric(m1, 'discovery_batch_size'),
+        load: loadavg()[0],
       };
-      step.growth = slope(depths);
       step.sustained = step.stored >= 0.98 * step.generated && step.growth <= 0.02 * step.generated;
+      return step;
+    };
+    /** Rate 0, then wait until discovery has received all the simulator published and stored it. */
+    const drain = async (): Promise<{ published: number; fills: number }> => {
+      await sim.setTradeRate(0);
+      const drainStart = Date.now();
+      const published = (await sim.stats()).trades.total;
+      for (;;) {
+        const m = await scrape();
+        const caughtUp = metric(m, 'discovery_trades_received_total') >= published && metric(m, 'discovery_buffer_depth') === 0;
+        if (caughtUp || Date.now() - drainStart > 60_000) break;
+        await sleep(250);
+      }
+      await sleep(500);
+      const pg = await db.client();
+      const fills = Number((await pg.query<{ n: string }>('SELECT count(*) AS n FROM fills')).rows[0].n);
+      await pg.end();
+      return { published, fills };
+    };
+    // Saturation first (a clean ledger, the machine as the ceiling saw it): offered at the
+    // ceiling or above, what discovery stores per second is its sustained rate (backpressure holds the
+    // buffer at its bound instead of dropping); then every trade published so far must be stored.
+    const saturation = await measure(Math.round(ceiling.perSecond * SATURATE));
+    const afterSaturation = await drain();
+    const lost = afterSaturation.published - afterSaturation.fills;
+    const ceilingAfter = await ceilingRun();
+    ceilingLoad.push(ceilingAfter.load);
+    ceiling.perSecond = (ceilingBefore.perSecond + ceilingAfter.perSecond) / 2;
+    log(`pg ceiling again: ${fmt(ceilingAfter.perSecond)} trades/s, load average ${ceilingAfter.load.toFixed(2)}; mean ${fmt(ceiling.perSecond)}/s`);
+    log(
+      `saturation ${fmt(saturation.rate)}/s offered: generated ${fmt(saturation.generated)}/s, stored ${fmt(saturation.stored)}/s, ` +
+        `buffer max ${fmt(saturation.depthMax)} (bound ${fmt(BUFFER_BOUND)}), reader paused ${fmt(saturation.pausedS, 1)} s, batch ${fmt(saturation.batch)}; ` +
+        `published ${fmt(afterSaturation.published)}, stored ${fmt(afterSaturation.fills)}, lost ${fmt(lost)}`,
+    );
+    for (const rate of RATES) {
+      const step = await measure(rate);
       steps.push(step);
       log(
         `${rate}/s: generated ${fmt(step.generated)}/s, received ${fmt(step.received)}/s, stored ${fmt(step.stored)}/s, ` +
@@ -135,13 +207,9 @@ async function main(): Promise<void> {
     }
 
     // Drain, then the ledger must hold exactly what discovery counted as stored.
-    await sim.setTradeRate(0);
-    const drainStart = Date.now();
-    while (metric(await scrape(), 'discovery_buffer_depth') > 0 && Date.now() - drainStart < 30_000) await sleep(250);
-    await sleep(500);
+    const { fills } = await drain();
     const end = await scrape();
     const pg = await db.client();
-    const fills = Number((await pg.query<{ n: string }>('SELECT count(*) AS n FROM fills')).rows[0].n);
     const traders = Number((await pg.query<{ n: string }>('SELECT count(*) AS n FROM traders')).rows[0].n);
     await pg.end();
     const streamBytes = Number((await redis.call('MEMORY', 'USAGE', 'ts:stream:trades')) ?? 0);
@@ -154,8 +222,8 @@ async function main(): Promise<void> {
         `${SECONDS} s per rate after ${SETTLE_MS / 1000} s settle\n`,
     );
     printTable(
-      ['requested/s', 'generated/s', 'received/s', 'stored/s', 'buffer start→end (max)', 'buffer growth/s', 'flushes', 'flush p50 ms', 'flush p99 ms', 'discovery CPU %', 'discovery RSS MB', 'postgres CPU %', 'sim CPU %', 'machine busy %', 'sustained'],
-      steps.map((s) => [
+      ['requested/s', 'generated/s', 'received/s', 'stored/s', 'buffer start→end (max)', 'buffer growth/s', 'flushes', 'flush p50 ms', 'flush p99 ms', 'batch', 'paused s', 'discovery CPU %', 'discovery RSS MB', 'postgres CPU %', 'sim CPU %', 'machine busy %', 'load avg', 'sustained'],
+      [...steps, saturation].map((s) => [
         fmt(s.rate),
         fmt(s.generated),
         fmt(s.received),
@@ -165,12 +233,15 @@ async function main(): Promise<void> {
         fmt(s.flushes),
         fmt(s.flushP50, 1),
         fmt(s.flushP99, 1),
+        fmt(s.batch),
+        fmt(s.pausedS, 1),
         fmt(s.cpu),
         fmt(s.rss),
         fmt(s.pgCpu),
         fmt(s.simCpu),
         fmt(s.machine),
-        s.sustained ? 'yes' : 'no',
+        s.load.toFixed(2),
+        s === saturation ? 'saturation' : s.sustained ? 'yes' : 'no',
       ]),
     );
     const best = Math.max(0, ...steps.filter((s) => s.sustained).map((s) => s.rate));
@@ -188,6 +259,17 @@ async function main(): Promise<void> {
         `\nmachine busy % = all processes on the machine (others' work included), of both cores.` +
         (CPU_PROF ? `\nCPU profile of discovery: ${profDir}` : ''),
     );
+    const ratio = saturation.stored / ceiling.perSecond;
+    console.log(
+      `\ningest at saturation: ${fmt(saturation.stored)} stored/s of ${fmt(saturation.generated)} generated/s = ${(ratio * 100).toFixed(1)} % of the ` +
+        `pg ceiling ${fmt(ceiling.perSecond)}/s (target ≥ 90 %: ${ratio >= 0.9 ? 'met' : 'MISSED'}); lost ${fmt(lost)} ` +
+        `(simulator published − ledger rows after the saturation step's drain), dropped ${fmt(metric(end, 'discovery_buffer_dropped_total'))}; ` +
+        `load average ${ceilingLoad.map((l) => l.toFixed(2)).join(' / ')} at the ceilings, ${saturation.load.toFixed(2)} at saturation`,
+    );
+    console.log(`FIGURE pg_ceiling_per_s ${Math.round(ceiling.perSecond)}`);
+    console.log(`FIGURE ingest_sustained_per_s ${Math.round(saturation.stored)}`);
+    console.log(`FIGURE ingest_lost ${lost}`);
+    console.log(`FIGURE load_average ${loadavg()[0].toFixed(2)}`);
   } finally {
     await sim.setTradeRate(0).catch(() => undefined);
     await app.stop();

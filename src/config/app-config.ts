@@ -40,6 +40,10 @@ export class AppConfig {
   streamTradeMaxFutureSeconds!: number;
   /** Trades waiting this long with no successful write make discovery's health 503. */
   discoveryWriterStallSeconds!: number;
+  /** Whole UTC days of fills / trader_fills kept before today (older day partitions are dropped). */
+  retentionDaysFills!: number;
+  /** Whole UTC days of trade_events kept before today. */
+  retentionDaysEvents!: number;
   wsPingIntervalSeconds!: number;
   wsSilenceTimeoutSeconds!: number;
   metaRefreshSeconds!: number;

@@ -86,6 +86,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): AppConfig
     streamTradeMaxAgeSeconds: vars.STREAM_TRADE_MAX_AGE_SECONDS,
     streamTradeMaxFutureSeconds: vars.STREAM_TRADE_MAX_FUTURE_SECONDS,
     discoveryWriterStallSeconds: vars.DISCOVERY_WRITER_STALL_SECONDS,
+    retentionDaysFills: vars.RETENTION_DAYS_FILLS,
+    retentionDaysEvents: vars.RETENTION_DAYS_EVENTS,
     wsPingIntervalSeconds: vars.WS_PING_INTERVAL_SECONDS,
     wsSilenceTimeoutSeconds: vars.WS_SILENCE_TIMEOUT_SECONDS,
     metaRefreshSeconds: vars.META_REFRESH_SECONDS,

@@ -260,6 +260,18 @@ export class EnvironmentVariables {
   DISCOVERY_WRITER_STALL_SECONDS = 60;
 
   @Transform(toInt)
+  @IsInt({ message: 'RETENTION_DAYS_FILLS must be an integer from 1 to 3650' })
+  @Min(1, { message: 'RETENTION_DAYS_FILLS must be an integer from 1 to 3650' })
+  @Max(3650, { message: 'RETENTION_DAYS_FILLS must be an integer from 1 to 3650' })
+  RETENTION_DAYS_FILLS = 30;
+
+  @Transform(toInt)
+  @IsInt({ message: 'RETENTION_DAYS_EVENTS must be an integer from 1 to 3650' })
+  @Min(1, { message: 'RETENTION_DAYS_EVENTS must be an integer from 1 to 3650' })
+  @Max(3650, { message: 'RETENTION_DAYS_EVENTS must be an integer from 1 to 3650' })
+  RETENTION_DAYS_EVENTS = 30;
+
+  @Transform(toInt)
   @IsInt({ message: 'WS_PING_INTERVAL_SECONDS must be an integer from 1 to 59' })
   @Min(1, { message: 'WS_PING_INTERVAL_SECONDS must be an integer from 1 to 59' })
   @Max(59, { message: 'WS_PING_INTERVAL_SECONDS must be an integer from 1 to 59' })

@@ -4,7 +4,7 @@ import { HealthRegistry } from '../health/health.registry';
 import { DiscoveryService } from './discovery.service';
 import { TradeIngestService } from './trade-ingest.service';
 
-/** `hyperliquid_stream` in /health/detailed: connected, last message age, reconnects, buffer. */
+/** `hyperliquid_stream` in /health/detailed: connected, last message age, reconnects, buffer, backpressure. */
 @Injectable()
 export class DiscoveryHealthIndicator implements OnModuleInit {
   constructor(
@@ -21,7 +21,8 @@ export class DiscoveryHealthIndicator implements OnModuleInit {
       check: async () => {
         const s = this.discovery.pool.getStats();
         const age = s.lastMessageAt ? Date.now() - s.lastMessageAt : null;
-        const fresh = age !== null && age <= this.config.wsSilenceTimeoutSeconds * 1000;
+        // A reader paused by backpressure hears nothing by design.
+        const fresh = this.ingest.paused || (age !== null && age <= this.config.wsSilenceTimeoutSeconds * 1000);
         return {
           // A writer that stores nothing while trades wait is down even with a healthy socket.
           status: s.allConnected && fresh && !this.ingest.stalled ? 'up' : 'down',
@@ -35,6 +36,13 @@ export class DiscoveryHealthIndicator implements OnModuleInit {
           malformed_frames: s.malformed + s.invalidTrades,
           buffer_depth: this.ingest.depth,
           buffer_dropped: this.ingest.dropped,
+          buffer_bound: this.ingest.bufferBound,
+          backpressure: {
+            reader_paused: this.ingest.paused,
+            pauses: this.ingest.pauses,
+            paused_seconds_total: Math.round(this.ingest.pausedMs / 100) / 10,
+          },
+          batch_size: this.ingest.batchSize,
           writer_stalled: this.ingest.stalled,
           writer_waiting_seconds: Math.round(this.ingest.waitingMs / 100) / 10,
           last_flush_at: this.ingest.lastFlushAt ? new Date(this.ingest.lastFlushAt).toISOString() : null,

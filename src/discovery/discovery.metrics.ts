@@ -11,6 +11,9 @@ export class DiscoveryMetrics {
   readonly liveHandoff: Counter<'result'>;
   readonly bufferDepth: Gauge;
   readonly bufferDropped: Counter;
+  readonly readerPaused: Gauge;
+  readonly readerPausedSeconds: Counter;
+  readonly batchSize: Gauge;
   readonly malformed: Counter;
   readonly tradesRejected: Counter<'reason'>;
   readonly deadLettered: Counter;
@@ -38,7 +41,10 @@ export class DiscoveryMetrics {
       registers: r,
     });
     this.bufferDepth = new Gauge({ name: 'discovery_buffer_depth', help: 'Trades waiting to be persisted', registers: r });
-    this.bufferDropped = new Counter({ name: 'discovery_buffer_dropped_total', help: 'Trades dropped because the buffer was full', registers: r });
+    this.bufferDropped = new Counter({ name: 'discovery_buffer_dropped_total', help: 'Trades dropped because a buffer went past twice its bound (backpressure pauses the reader at the bound)', registers: r });
+    this.readerPaused = new Gauge({ name: 'discovery_reader_paused', help: '1 while the stream reader is paused by backpressure (buffers full)', registers: r });
+    this.readerPausedSeconds = new Counter({ name: 'discovery_reader_paused_seconds_total', help: 'Time the stream reader spent paused by backpressure', registers: r });
+    this.batchSize = new Gauge({ name: 'discovery_batch_size', help: 'Ledger batch size chosen by measurement (trades per statement)', registers: r });
     this.malformed = new Counter({ name: 'discovery_malformed_frames_total', help: 'Malformed frames or trades from the stream', registers: r });
     this.tradesRejected = new Counter({
       name: 'discovery_trades_rejected_total',

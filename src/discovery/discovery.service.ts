@@ -77,6 +77,8 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
       tradeRules: this.tradeRules,
     });
     this.pool.on('trades', (trades: WsTrade[]) => this.ingest.accept(trades));
+    // Backpressure: full buffers pause reading the sockets (the exchange's sends slow down) instead of dropping trades.
+    this.ingest.onBackpressure((paused) => (paused ? this.pool.pause() : this.pool.resume()));
     this.pool.on('malformed', (reason: string) => this.onMalformed(reason));
     this.pool.on('rejected', (rejections: TradeRejection[]) => {
       this.metrics.malformed.inc(rejections.length);

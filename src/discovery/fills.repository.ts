@@ -22,7 +22,8 @@ export interface StoredBatch {
 
 /**
  * The public trades ledger and the traders it reveals: one set-based statement per batch. Fills
- * go in with ON CONFLICT (coin, tid) DO NOTHING (replays and redundant replicas are no-ops), and
+ * go in with ON CONFLICT (coin, tid, time) DO NOTHING (the day-partitioned ledger's key; a trade's time
+ * never changes, so replays and redundant replicas are no-ops), and
  * only the fills actually inserted upsert their buyer and seller, so counts never double.
  */
 @Injectable()
@@ -53,7 +54,7 @@ export class FillsRepository {
       time[i] = String(t.time);
       hash[i] = t.hash;
     }
-    const rows: Array<{ inserted: Array<[string, string]> | null; new_traders: string }> = await withDeadlockRetry(() =>
+    const rows: Array<{ n_inserted: string; inserted: Array<[string, string]> | null; new_traders: string }> = await withDeadlockRetry(() =>
       this.db.query(
       `
       WITH input AS (
@@ -64,7 +65,7 @@ export class FillsRepository {
       ins AS (
         INSERT INTO fills (coin, tid, buyer, seller, px, sz, side, time, hash)
         SELECT coin, tid, buyer, seller, px, sz, side, to_timestamp(time_ms / 1000.0), hash FROM input
-        ON CONFLICT (coin, tid) DO NOTHING
+        ON CONFLICT (coin, tid, time) DO NOTHING
         RETURNING coin, tid, buyer, seller, time
       ),
       parties AS (
@@ -79,14 +80,17 @@ export class FillsRepository {
           is_active = true -- a trader seeded from the exchange's leaderboard file is tracked once it trades
         RETURNING (xmax = 0) AS is_new
       )
-      SELECT (SELECT json_agg(json_build_array(coin, tid::text)) FROM ins) AS inserted,
+      SELECT (SELECT count(*) FROM ins) AS n_inserted,
+             -- Which ones only when not all (the common case needs no list).
+             CASE WHEN (SELECT count(*) FROM ins) < $10 THEN (SELECT json_agg(json_build_array(coin, tid::text)) FROM ins) END AS inserted,
              (SELECT count(*) FROM upserted WHERE is_new) AS new_traders
       `,
-      [coin, tid, buyer, seller, px, sz, side, time, hash],
+      [coin, tid, buyer, seller, px, sz, side, time, hash, n],
       ),
     );
+    if (Number(rows[0]?.n_inserted ?? 0) === n) return { inserted: [...trades], newTraders: Number(rows[0]?.new_traders ?? 0) };
     const keys = new Set((rows[0]?.inserted ?? []).map(([c, t]) => `${c}|${t}`));
-    const inserted = keys.size === n ? [...trades] : trades.filter((t) => keys.delete(`${t.coin}|${t.tid}`));
+    const inserted = trades.filter((t) => keys.delete(`${t.coin}|${t.tid}`));
     return { inserted, newTraders: Number(rows[0]?.new_traders ?? 0) };
   }
 

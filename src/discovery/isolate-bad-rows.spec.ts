@@ -52,6 +52,8 @@ describe('writeIsolatingBadRows', () => {
     for (const code of ['22003', '22001', '22021', '22008', '23514', '23502', '42804', '54000']) expect(isRowCausedError(sqlError(code))).toBe(true);
     for (const code of ['08006', '57P01', '53100', '25006', '40P01', '42P01', 'XX000']) expect(isRowCausedError(sqlError(code))).toBe(false);
     expect(isRowCausedError(new Error('ECONNREFUSED'))).toBe(false);
+    const noPartition = Object.assign(new Error('no partition of relation "fills" found for row'), { code: '23514' });
+    expect(isRowCausedError(noPartition)).toBe(false);
     expect(isRowCausedError(null)).toBe(false);
   });
 });

@@ -19,11 +19,14 @@ export interface IsolatedWrite<T> {
 /**
  * SQLSTATEs that one row's value causes: class 22 (data exception: out of range, too long, bad
  * encoding such as a NUL byte, bad datetime), class 23 (integrity constraint), 42804 (datatype
- * mismatch) and 54000 (program limit exceeded, e.g. a value too large).
+ * mismatch) and 54000 (program limit exceeded, e.g. a value too large); not a missing day partition.
  */
 export function isRowCausedError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== 'string' || code.length !== 5) return false;
+  // 23514 also reports a row with no day partition yet (maintenance behind): not the row's fault,
+  // the batch is retried until the worker has created the day.
+  if (code === '23514' && /no partition of relation/.test((err as Error).message ?? '')) return false;
   return code.startsWith('22') || code.startsWith('23') || code === '42804' || code === '54000';
 }
 

@@ -46,6 +46,18 @@ describe('TradeBuffer', () => {
     expect(expected).toBe(20_000);
   });
 
+  it('peeks a later batch by sequence number while an earlier one is in flight', () => {
+    const b = new TradeBuffer<number>(100);
+    b.push([1, 2, 3, 4, 5]);
+    const first = b.peek(2);
+    const second = b.peekAt(first.seq + first.items.length, 2);
+    expect(second).toEqual({ seq: 2, items: [3, 4] });
+    expect(b.endSeq).toBe(5);
+    b.release(first.seq, 2);
+    b.release(second.seq, 2);
+    expect(b.peek(10).items).toEqual([5]);
+  });
+
   it('rejects a non-positive capacity', () => {
     expect(() => new TradeBuffer(0)).toThrow(/capacity/);
   });

@@ -41,6 +41,18 @@ export class TradeBuffer<T> {
     return { seq: this.headSeq, items: this.items.slice(this.head, this.head + max) };
   }
 
+  /** Sequence number one past the newest item. */
+  get endSeq(): number {
+    return this.headSeq + this.size;
+  }
+
+  /** Up to `max` items from sequence number `seq` on (a later batch while earlier ones are in flight). */
+  peekAt(seq: number, max: number): { seq: number; items: T[] } {
+    const from = Math.max(seq, this.headSeq);
+    const start = this.head + (from - this.headSeq);
+    return { seq: from, items: this.items.slice(start, start + max) };
+  }
+
   /** Releases the batch that started at `seq` with `count` items (whatever of it is still held). */
   release(seq: number, count: number): void {
     const end = seq + count;

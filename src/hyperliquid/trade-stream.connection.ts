@@ -63,6 +63,8 @@ export class TradeStreamConnection extends EventEmitter {
   private pending: PendingAck | null = null;
   private syncing = false;
   private stopped = true;
+  /** Backpressure: the socket is not read (ws pause) until resume(). */
+  private paused = false;
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private pingTimer: NodeJS.Timeout | null = null;
@@ -113,6 +115,22 @@ export class TradeStreamConnection extends EventEmitter {
     this.stats.connected = false;
   }
 
+  /**
+   * Stops reading the socket (TCP flow control slows the sender; frames already received may still
+   * arrive). The silence watchdog does not count the paused time.
+   */
+  pause(): void {
+    this.paused = true;
+    this.socket?.pause();
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.stats.lastMessageAt = Date.now();
+    this.socket?.resume();
+  }
+
   /** The coins this connection should carry; subscribes new ones and unsubscribes dropped ones. */
   setCoins(coins: Iterable<string>): void {
     this.desired.clear();
@@ -142,6 +160,7 @@ export class TradeStreamConnection extends EventEmitter {
       if (this.socket !== socket) return;
       this.stats.connected = true;
       this.stats.lastMessageAt = Date.now();
+      if (this.paused) socket.pause();
       this.startTimers(socket);
       this.emit('connected');
       void this.sync();
@@ -265,6 +284,7 @@ export class TradeStreamConnection extends EventEmitter {
     const step = Math.max(50, Math.min(1000, Math.floor(this.opts.silenceTimeoutMs / 4)));
     this.watchdog = setInterval(() => {
       const last = this.stats.lastMessageAt ?? 0;
+      if (this.paused) return;
       if (Date.now() - last > this.opts.silenceTimeoutMs) this.handleDown(socket, 'silent');
     }, step);
   }

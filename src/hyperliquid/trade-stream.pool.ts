@@ -24,6 +24,7 @@ export class TradeStreamPool extends EventEmitter {
   private readonly connections: TradeStreamConnection[] = [];
   private readonly owner = new Map<string, TradeStreamConnection>();
   private running = false;
+  private paused = false;
 
   constructor(private readonly opts: TradeStreamPoolOptions) {
     super();
@@ -32,6 +33,21 @@ export class TradeStreamPool extends EventEmitter {
   start(): void {
     this.running = true;
     for (const c of this.connections) c.start();
+  }
+
+  /** Backpressure: stop reading every connection until resume(). */
+  pause(): void {
+    this.paused = true;
+    for (const c of this.connections) c.pause();
+  }
+
+  resume(): void {
+    this.paused = false;
+    for (const c of this.connections) c.resume();
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
   }
 
   async stop(): Promise<void> {
@@ -96,6 +112,7 @@ export class TradeStreamPool extends EventEmitter {
     conn.on('connected', () => this.emit('connected'));
     conn.on('disconnected', (r: string) => this.emit('disconnected', r));
     this.connections.push(conn);
+    if (this.paused) conn.pause();
     if (this.running) conn.start();
     return conn;
   }

@@ -67,7 +67,7 @@ export class EnrichmentRepository {
          SELECT $1::bigint, coin, tid, to_timestamp(ms / 1000.0), side, px, sz, sp, dir, pnl, fee, 'exchange'
            FROM unnest($2::varchar[], $3::bigint[], $4::bigint[], $5::char[], $6::numeric[], $7::numeric[], $8::numeric[],
                        $9::varchar[], $10::numeric[], $11::numeric[]) AS u(coin, tid, ms, side, px, sz, sp, dir, pnl, fee)
-         ON CONFLICT (trader_id, coin, tid) DO UPDATE SET
+         ON CONFLICT (trader_id, coin, tid, time) DO UPDATE SET
            closed_pnl = EXCLUDED.closed_pnl, fee = EXCLUDED.fee, start_position = EXCLUDED.start_position,
            dir = EXCLUDED.dir, source = 'exchange'
          RETURNING 1

@@ -130,7 +130,7 @@ fills AS (
                 $19::numeric[], $20::varchar[], $21::numeric[])
       AS f(trader_id, coin, tid, ms, side, px, sz, start_position, dir, closed_pnl)
    WHERE (SELECT ok FROM fence)
-  ON CONFLICT (trader_id, coin, tid) DO NOTHING
+  ON CONFLICT (trader_id, coin, tid, time) DO NOTHING
   RETURNING 1
 ),
 snaps AS (
@@ -155,7 +155,7 @@ ev AS (
       WITH ORDINALITY AS e(trader_id, address, event_type, source, ms, details, dedupe_key, ord)
    WHERE (SELECT ok FROM fence)
    ORDER BY ord
-  ON CONFLICT (dedupe_key) DO NOTHING
+  ON CONFLICT (dedupe_key, timestamp) DO NOTHING
   RETURNING id, trader_id, trader_address, timestamp, event_type, details
 )
 -- (data-modifying CTEs run to completion whether or not the outer query reads them)

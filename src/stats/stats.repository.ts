@@ -33,9 +33,11 @@ export class StatsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async counts(): Promise<DatabaseCounts> {
-    // Estimates: the tables' and the active-traders partial index's row counts from the last ANALYZE.
+    // Estimates: the tables' and the active-traders partial index's row counts from the last ANALYZE
+    // (trade_events is partitioned by day: the sum of its analyzed partitions).
     const estimates: Array<{ relname: string; n: string }> = await this.db.query(
-      `SELECT relname, reltuples::bigint AS n FROM pg_class
+      `SELECT relname, (CASE WHEN c.relkind <> 'p' THEN c.reltuples ELSE (SELECT CASE WHEN bool_or(k.reltuples >= 0) THEN sum(greatest(k.reltuples, 0)) ELSE -1 END
+                 FROM pg_inherits i JOIN pg_class k ON k.oid = i.inhrelid WHERE i.inhparent = c.oid) END)::bigint AS n FROM pg_class c
         WHERE oid IN ('traders'::regclass, 'trade_events'::regclass, 'idx_traders_tracking_queue'::regclass)`,
     );
     const est = (name: string) => Number(estimates.find((e) => e.relname === name)?.n ?? -1);

@@ -64,9 +64,14 @@ export class TradersRepository {
     return this.countTable('traders');
   }
 
-  /** Exact count(*) up to EXACT_COUNT_LIMIT rows, the planner's estimate above. */
+  /** Exact count(*) up to EXACT_COUNT_LIMIT rows, the planner's estimate above (of a partitioned table: its partitions' sum). */
   async countTable(table: 'traders' | 'trade_events'): Promise<number> {
-    const [est] = await this.db.query(`SELECT reltuples::bigint AS n FROM pg_class WHERE oid = $1::regclass`, [table]);
+    const [est] = await this.db.query(
+      `SELECT (CASE WHEN c.relkind <> 'p' THEN c.reltuples ELSE (SELECT CASE WHEN bool_or(k.reltuples >= 0) THEN sum(greatest(k.reltuples, 0)) ELSE -1 END
+                 FROM pg_inherits i JOIN pg_class k ON k.oid = i.inhrelid WHERE i.inhparent = c.oid) END)::bigint AS n
+         FROM pg_class c WHERE oid = $1::regclass`,
+      [table],
+    );
     const estimate = Number(est?.n ?? -1);
     if (estimate > EXACT_COUNT_LIMIT) return estimate;
     const [row] = await this.db.query(`SELECT count(*)::bigint AS n FROM ${table}`);

@@ -4,10 +4,9 @@ import request from 'supertest';
 import type { WsTrade } from '../../src/hyperliquid/hyperliquid.types';
 import { startSimulator } from '../../src/simulator';
 import type { SimulatorHandle } from '../../src/simulator';
-import { startTestApp, TestApp } from '../support/app';
+import { startDiscovery, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { waitFor } from '../support/process';
-import { createTestRedis } from '../support/redis';
 import { poisonedTrade, TradeContext, validTrade } from '../support/trade-arbitraries';
 
 const COINS = ['BTC', 'ETH', 'SOL'];
@@ -30,18 +29,7 @@ describe('stream → ledger (property-based): none of thousands of poisoned trad
     db = await createTestDatabase();
     pg = new Client({ connectionString: db.url });
     await pg.connect();
-    const redis = await createTestRedis();
-    app = await startTestApp({
-      ROLE: 'discovery',
-      DATABASE_URL: db.url,
-      REDIS_URL: redis.url,
-      HYPERLIQUID_API_URL: sim.httpUrl,
-      WEBSOCKET_URL: sim.wsUrl,
-    });
-    await waitFor(async () => {
-      const res = await request(app.url).get('/health/detailed');
-      return res.body.checks?.hyperliquid_stream?.subscriptions === COINS.length;
-    }, 30000);
+    app = await startDiscovery(sim, db.url, COINS.length);
   });
 
   afterAll(async () => {

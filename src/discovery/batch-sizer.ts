@@ -1,0 +1,53 @@
+/**
+ * Picks the ledger batch size by measurement: the rate (trades/s of one statement) each candidate
+ * size achieved recently (EWMA), the best one used, a neighbour tried every `exploreEvery`
+ * batches so a change of load or table size moves the choice. Only batches that were full
+ * (a backlog) are measured: a partial batch says nothing about what a full one would do.
+ */
+export class BatchSizer {
+  private readonly rates: Array<number | null>;
+  private index: number;
+  private batches = 0;
+
+  constructor(
+    readonly sizes: readonly number[] = [500, 1000, 2000, 4000, 8000],
+    private readonly exploreEvery = 16,
+    private readonly alpha = 0.3,
+    start = 1,
+  ) {
+    if (sizes.length === 0) throw new Error('sizes must not be empty');
+    this.rates = sizes.map(() => null);
+    this.index = Math.min(start, sizes.length - 1);
+  }
+
+  /** The size of the next full batch. */
+  next(): number {
+    this.batches++;
+    if (this.batches % this.exploreEvery === 0) {
+      const up = this.index + 1 < this.sizes.length;
+      const down = this.index > 0;
+      const neighbour = up && (!down || Math.floor(this.batches / this.exploreEvery) % 2 === 0) ? this.index + 1 : this.index - 1;
+      if (neighbour >= 0 && neighbour < this.sizes.length) return this.sizes[neighbour];
+    }
+    return this.sizes[this.index];
+  }
+
+  /** Records a statement of `count` trades that took `ms`; full batches only. */
+  record(size: number, count: number, ms: number): void {
+    const i = this.sizes.indexOf(size);
+    if (i < 0 || count < size || ms <= 0) return;
+    const rate = (count / ms) * 1000;
+    const prev = this.rates[i];
+    this.rates[i] = prev === null ? rate : prev + this.alpha * (rate - prev);
+    let best = this.index;
+    for (let j = 0; j < this.sizes.length; j++) {
+      if (this.rates[j] !== null && (this.rates[best] === null || this.rates[j]! > this.rates[best]!)) best = j;
+    }
+    this.index = best;
+  }
+
+  /** The current choice (for metrics and health). */
+  get current(): number {
+    return this.sizes[this.index];
+  }
+}
