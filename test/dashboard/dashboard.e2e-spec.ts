@@ -13,6 +13,8 @@ import { seedBoard } from './seed';
 
 const ARTIFACTS = join(ROOT, 'artifacts');
 const FEED_DEADLINE_MS = 5000;
+/** How long the page may take to show what the server acknowledged (a loaded CI machine is slow to render; not a speed target). */
+const UI_TIMEOUT_MS = 15_000;
 
 /**
  * The dashboard in a real browser (Debian's Chromium, headless, through playwright-core) against
@@ -104,25 +106,25 @@ describe('dashboard (/dashboard) in headless Chromium', () => {
     await page.locator('#lb-table thead button[data-sort="trades_count"]').click();
     await page.waitForSelector('#lb-table th[aria-sort="descending"] button[data-sort="trades_count"]');
     // The seed gives the last trader the most trades.
-    await page.locator(`#lb-table tbody tr:first-child[data-address="${traders[traders.length - 1].address}"]`).waitFor({ timeout: 5000 });
+    await page.locator(`#lb-table tbody tr:first-child[data-address="${traders[traders.length - 1].address}"]`).waitFor({ timeout: UI_TIMEOUT_MS });
 
     // Coin filter: only that coin's events, from the server's subscription and the page's own filter.
     const wanted = testCoin('BTC');
     const other = testCoin('ETH');
     await page.fill('#feed-filters input[name="coins"]', wanted);
     await page.press('#feed-filters input[name="coins"]', 'Enter');
-    await page.waitForSelector(`#feed-filter-state >> text=The server sends the events of 2 coins`, { timeout: 5000 });
+    await page.waitForSelector(`#feed-filter-state >> text=The server sends the events of 2 coins`, { timeout: UI_TIMEOUT_MS });
     const skipped = await events.emit(traders[0], { coin: other });
     const kept = await events.emit(traders[0], { coin: wanted });
     await feedItem(page, kept.id).waitFor({ timeout: FEED_DEADLINE_MS });
     await expect(feedItem(page, skipped.id).count()).resolves.toBe(0);
     await expect(feedItem(page, event.id).count()).resolves.toBe(0); // filtered out of the list too
     await page.click('#feed-clear');
-    await page.waitForSelector('#feed-filter-state >> text=The server sends everything', { timeout: 5000 });
+    await page.waitForSelector('#feed-filter-state >> text=The server sends everything', { timeout: UI_TIMEOUT_MS });
 
     // leaderboard filters: a minimum no trader meets empties the table, with a message.
     await page.fill('#lb-filters input[name="min_trades"]', '1000');
-    await page.waitForSelector('#lb-table td.empty >> text=No trader matches', { timeout: 5000 });
+    await page.waitForSelector('#lb-table td.empty >> text=No trader matches', { timeout: UI_TIMEOUT_MS });
     await page.close();
   });
 
@@ -176,7 +178,7 @@ describe('dashboard (/dashboard) in headless Chromium', () => {
     const coin = testCoin('ARB');
     await page.keyboard.type(coin);
     await page.keyboard.press('Enter');
-    await page.waitForSelector(`#feed-filter-state >> text=coin ${coin.toUpperCase()}`, { timeout: 5000 });
+    await page.waitForSelector(`#feed-filter-state >> text=coin ${coin.toUpperCase()}`, { timeout: UI_TIMEOUT_MS });
     const event = await events.emit(traders[1], { coin });
     await feedItem(page, event.id).waitFor({ timeout: FEED_DEADLINE_MS });
     expect(await noHorizontalOverflow(page)).toBe(true);
@@ -185,7 +187,7 @@ describe('dashboard (/dashboard) in headless Chromium', () => {
     await page.focus('#lb-filters select[name="window"]');
     await page.keyboard.press('ArrowUp');
     await expect(page.locator('#lb-filters select[name="window"]').inputValue()).resolves.toBe('30d');
-    await page.locator('#lb-table[aria-busy]').waitFor({ state: 'detached', timeout: 5000 });
+    await page.locator('#lb-table[aria-busy]').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-phone.png'), fullPage: true });
 
     await page.goto(`${app.url}/dashboard#/trader/${star.address}`);
