@@ -1,3 +1,4 @@
+import type { Socket } from 'net';
 import request from 'supertest';
 import { startTestApp, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -34,10 +35,14 @@ describe('live events: slow consumers', () => {
     const stalledIo = await IoClient.connect(app.url, { only });
     const stalledWs = await WsClient.connect(app.url, { only });
     const healthy = await IoClient.connect(app.url, { only });
+    const stalledSockets: Socket[] = [];
     try {
       // Stop reading: the kernel buffers fill, then the server's.
-      (stalledIo.socket.io.engine.transport as unknown as { ws: { _socket: { pause(): void } } }).ws._socket.pause();
-      (stalledWs.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      stalledSockets.push(
+        (stalledIo.socket.io.engine.transport as unknown as { ws: { _socket: Socket } }).ws._socket,
+        (stalledWs.ws as unknown as { _socket: Socket })._socket,
+      );
+      for (const s of stalledSockets) s.pause();
 
       const base = 9e12 + Math.floor(Math.random() * 1e9);
       const pad = 'x'.repeat(8 * 1024);
@@ -66,6 +71,8 @@ describe('live events: slow consumers', () => {
       expect(healthy.socket.connected).toBe(true);
     } finally {
       for (const c of [stalledIo, stalledWs, healthy]) c.close();
+      // A paused socket never reads the server's close: destroy it, or it outlives the test run.
+      for (const sock of stalledSockets) sock.destroy();
     }
   });
 });
