@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import { RedisKeys } from '../redis/redis-keys';
 import type { TradeEventPayload } from './trade-event.payload';
+import { dropConnection } from '../redis/redis-availability';
 
 /** Parses a `trade_events` message; null when it is not one. */
 export function decodeTradeEvent(raw: string): TradeEventPayload | null {
@@ -31,5 +32,5 @@ export async function subscribeTradeEvents(
     if (event) onEvent(event);
   });
   await sub.subscribe(RedisKeys.tradeEventsChannel);
-  return () => sub.disconnect();
+  return () => dropConnection(sub);
 }

@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import { DomainError } from '../../common/domain-error';
 import { REDIS_CLIENT } from '../../redis/redis.tokens';
 import { CopyKeys, decodeAgentReply, encode } from '../copy-channels';
+import { dropConnection } from '../../redis/redis-availability';
 
 const AGENT_CHECK_TIMEOUT_S = 30;
 
@@ -33,7 +34,7 @@ export class CopyBusService {
     // A blocking pop holds its connection: one short-lived connection per check.
     const blocking = this.redis.duplicate({ connectionName: 'traderscout:copy-agent-check' });
     blocking.on('error', () => undefined);
-    const res = await blocking.blpop(replyKey, AGENT_CHECK_TIMEOUT_S).finally(() => blocking.disconnect());
+    const res = await blocking.blpop(replyKey, AGENT_CHECK_TIMEOUT_S).finally(() => dropConnection(blocking));
     const reply = res ? decodeAgentReply(res[1]) : null;
     if (!reply) throw new DomainError('UNAVAILABLE', 'the agent approval check got no answer (is a worker running?)');
     if (reply.error) throw new DomainError('UNAVAILABLE', `the agent approval check failed: ${reply.error}`);

@@ -6,6 +6,7 @@ import { REDIS_CLIENT } from '../../redis/redis.tokens';
 import { CopyKeys, decodeEvent } from '../copy-channels';
 import { FollowersRepository } from '../data/followers.repository';
 import { principalOf } from './follower-auth.guard';
+import { dropConnection } from '../../redis/redis-availability';
 
 export const followerRoom = (id: string) => `follower:${id}`;
 
@@ -42,7 +43,7 @@ export class CopyRoomsService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   onModuleDestroy(): void {
-    this.subscriber?.disconnect();
+    if (this.subscriber) dropConnection(this.subscriber);
   }
 
   async join(client: Socket, body: { follower: unknown; token?: unknown }): Promise<{ ok: boolean; follower?: string; error?: string }> {

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { HyperliquidInfoClient } from '../../hyperliquid/info.client';
 import { CopyKeys, decodeAgentCheck, encode } from '../copy-channels';
+import { dropConnection } from '../../redis/redis-availability';
 
 /**
  * Answers the api's agent-approval checks (the api role never calls the exchange): an agent is
@@ -28,7 +29,7 @@ export class AgentCheckWorker {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.conn?.disconnect();
+    if (this.conn) dropConnection(this.conn);
     await this.loop?.catch(() => undefined);
   }
 

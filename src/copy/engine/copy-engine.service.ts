@@ -23,6 +23,7 @@ import { FollowerActor } from './follower-actor';
 import { JournalBatcher } from './journal-batcher';
 import { LeaderBook } from './leader-book';
 import { StateFlusher } from './state-flusher';
+import { dropConnection } from '../../redis/redis-availability';
 
 const LEASE_TTL_MS = 10_000;
 const TICK_MS = 3_000;
@@ -100,7 +101,7 @@ export class CopyEngineService implements OnApplicationBootstrap, BeforeApplicat
     commands.on('error', () => undefined);
     commands.on('message', (_c: string, raw: string) => this.onCommand(raw));
     void commands.subscribe(CopyKeys.commandsChannel).catch(() => undefined);
-    this.closers.push(() => commands.disconnect());
+    this.closers.push(() => dropConnection(commands));
     this.timers.push(setInterval(() => void this.tick(), TICK_MS));
     this.timers.push(setInterval(() => this.reconcileAll(), this.config.copyReconcileSeconds * 1000));
     this.timers.push(setInterval(() => void this.repos.state.halted().then((h) => (this.halted = h)).catch(() => undefined), 5000));

@@ -4,6 +4,7 @@ import type { WsTrade } from '../../hyperliquid/hyperliquid.types';
 import type { HyperliquidInfoClient } from '../../hyperliquid/info.client';
 import { RedisKeys } from '../../redis/redis-keys';
 import { CopyKeys } from '../copy-channels';
+import { dropConnection } from '../../redis/redis-availability';
 
 export interface CoinMeta {
   szDecimals: number;
@@ -46,7 +47,7 @@ export class CopyMarket {
   async stop(): Promise<void> {
     this.running = false;
     if (this.marksTimer) clearInterval(this.marksTimer);
-    this.reader?.disconnect();
+    if (this.reader) dropConnection(this.reader);
     await this.loop?.catch(() => undefined);
   }
 
