@@ -15,7 +15,7 @@ async function viaDto(query: string): Promise<LeaderboardParams | null> {
 }
 
 const VALUES: Record<string, string[]> = {
-  sort_by: ['trader_score', 'roi', 'win_rate', 'volume', 'ROI', ' roi', 'roi%20', ''],
+  sort_by: ['copy_score', 'trader_score', 'roi', 'win_rate', 'volume', 'ROI', ' roi', 'roi%20', ''],
   order: ['asc', 'desc', 'ASC', 'up', ' asc', ''],
   window: ['1d', '7d', '30d', 'all', '2d', 'ALL'],
   page: ['1', '2', '007', '100000', '100001', '0', '-1', '1.5', '1e3', 'abc', '', '+1', '9999999999999999'],

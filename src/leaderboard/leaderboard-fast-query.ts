@@ -1,5 +1,5 @@
 import { DEFAULT_LIMIT, LeaderboardParams, MAX_LIMIT, MAX_MIN_TRADES, MAX_MIN_VOLUME_USD, MAX_PAGE } from './dto/leaderboard-query.dto';
-import { DEFAULT_MIN_TRADES, DEFAULT_MIN_VOLUME_USD, SORT_FIELDS, SortField } from './leaderboard-fields';
+import { DEFAULT_MIN_TRADES, DEFAULT_MIN_VOLUME_USD, DEFAULT_SORT, SORT_FIELDS, SortField } from './leaderboard-fields';
 import { LEADERBOARD_WINDOWS, LeaderboardWindow } from './leaderboard-windows';
 
 const UNSIGNED = /^\d{1,15}$/;
@@ -24,7 +24,7 @@ function intIn(value: string, min: number, max: number): number | null {
  */
 export function parseLeaderboardQuery(query: string): LeaderboardParams | null {
   const p: LeaderboardParams = {
-    sortBy: 'trader_score',
+    sortBy: DEFAULT_SORT,
     order: 'desc',
     window: 'all',
     page: 1,
