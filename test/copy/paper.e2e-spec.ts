@@ -174,13 +174,15 @@ describe('copy trading, paper', () => {
       const revCapped = Math.sign(revWant) * Math.min(Math.abs(revWant), 2000 / px);
       await waitForActual(api, rev, 'ETH', revCapped, Math.abs(revCapped) * 0.03 + 0.0011);
       await waitForActual(api, longOnly, 'ETH', Math.max(0, leaderEth * 0.1), 0.0011);
-      // proportional: leader × follower equity / leader equity × 0.5, desired = actual within rounding.
+      // proportional: leader × follower equity / leader equity × 0.5, desired = actual within rounding, or
+      // within the rebalance band (5 %) once the follower's equity moved with the price after the order.
       let last: unknown;
       const p = await waitFor(async () => {
         const pos = (await positions(api, prop)).ETH;
         last = pos;
         const [want, got] = [Number(pos?.desired_size ?? 0), Number(pos?.actual_size ?? 0)];
-        return Math.abs(want - got) <= 0.0011 && (leaderEth === 0 ? got === 0 : want !== 0) ? pos ?? { desired_size: '0' } : null;
+        const tolerance = Math.max(0.0011, Math.abs(want) * 0.05);
+        return Math.abs(want - got) <= tolerance && (leaderEth === 0 ? got === 0 : want !== 0) ? pos ?? { desired_size: '0' } : null;
       }, 45000, 200).catch((err) => {
         throw new Error(`proportional: leader ETH ${leaderEth}, last ${JSON.stringify(last)}: ${String(err)}`);
       });
