@@ -71,17 +71,23 @@ end
 /**
  * A budget whose state is missing (a first start on an empty Redis, or a Redis restarted without
  * persistence) cannot know what was spent in the last window, while the exchange still counts it.
- * It assumes the worst: the whole limit spent just now (tracking spends in bursts, so "spent evenly
- * over the last window" still let a 429 through). Nothing is granted for one window, after which
- * the exchange has forgotten everything sent before the loss. The epoch key marks the state as
- * known from then on.
+ * It assumes the worst steady state, the whole limit spent evenly over the last window: the
+ * window is seeded with slices that leave it one by one, so capacity ramps up from zero over one
+ * window instead of a full burst on top of what the exchange already saw. The epoch key marks the
+ * state as known from then on.
  */
 const SEED_IF_LOST = `
 local K_EPOCH = KEYS[8]
 local function seed_if_lost(window, limit)
   if redis.call('EXISTS', K_EPOCH) == 1 then return end
   redis.call('SET', K_EPOCH, now)
-  redis.call('ZADD', K_WIN, now, limit .. ':seed-' .. now)
+  local slices = math.min(60, limit)
+  local given = 0
+  for i = 1, slices do
+    local upto = math.floor(limit * i / slices)
+    redis.call('ZADD', K_WIN, now - window + math.floor(window * i / slices), (upto - given) .. ':seed-' .. now .. '-' .. i)
+    given = upto
+  end
   redis.call('PEXPIRE', K_WIN, window + 60000)
   redis.call('DEL', K_TOT)
 end

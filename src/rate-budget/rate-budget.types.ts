@@ -28,8 +28,8 @@ export interface RateBudgetOptions {
   jitterMs?: number;
   /**
    * When the budget's state is missing from Redis (first start on an empty Redis, or a restart
-   * without persistence), assume the whole limit was spent just now: nothing is granted for one
-   * window (the exchange still counts what was sent before). Default false.
+   * without persistence), assume the whole limit was spent evenly over the last window and ramp up
+   * from zero over one window (the exchange still counts what was sent before). Default false.
    */
   assumeSpentWhenLost?: boolean;
   /**
