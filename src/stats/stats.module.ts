@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { EventsDataModule } from '../events/events-data.module';
 import { GatewayModule } from '../gateway/gateway.module';
+import { TradersDataModule } from '../traders/data/traders-data.module';
 import { RateBudgetModule } from '../rate-budget/rate-budget.module';
 import { FreshnessController, StatsController } from './stats.controller';
 import { StatsRepository } from './stats.repository';
@@ -7,7 +9,7 @@ import { StatsService } from './stats.service';
 
 /** GET /api/v1/stats and GET /health/traders (api role). Reads the weight budget, never spends it. */
 @Module({
-  imports: [GatewayModule, RateBudgetModule],
+  imports: [GatewayModule, RateBudgetModule, TradersDataModule, EventsDataModule],
   controllers: [StatsController, FreshnessController],
   providers: [StatsRepository, StatsService],
 })
