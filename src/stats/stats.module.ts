@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { FillsRepository } from '../discovery/fills.repository';
 import { EventsDataModule } from '../events/events-data.module';
 import { GatewayModule } from '../gateway/gateway.module';
 import { TradersDataModule } from '../traders/data/traders-data.module';
@@ -11,6 +12,6 @@ import { StatsService } from './stats.service';
 @Module({
   imports: [GatewayModule, RateBudgetModule, TradersDataModule, EventsDataModule],
   controllers: [StatsController, FreshnessController],
-  providers: [StatsRepository, StatsService],
+  providers: [StatsRepository, StatsService, FillsRepository],
 })
 export class StatsModule {}

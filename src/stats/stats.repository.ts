@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { FillsRepository } from '../discovery/fills.repository';
 import { EventOutboxRepository } from '../events/event-outbox.repository';
 import { TradersRepository } from '../traders/data/traders.repository';
 
@@ -33,25 +34,24 @@ export class StatsRepository {
     @InjectDataSource() private readonly db: DataSource,
     private readonly traders: TradersRepository,
     private readonly events: EventOutboxRepository,
+    private readonly fills: FillsRepository,
   ) {}
 
   /**
-   * Exception to one-repository-per-table-family, until their owners (discovery's fill insert,
-   * the leaderboard, both being reworked) export these reads: the newest fill and the last
-   * computed generation in one round trip; the traders' part is asked of the traders repository.
+   * Exception to one-repository-per-table-family: the last computed generation is read here until
+   * the leaderboard (being reworked) exports it; the rest is asked of the owners.
    */
   async freshness(): Promise<Freshness> {
-    const [[row], tracking] = await Promise.all([
+    const [[row], newestTradeAt, tracking] = await Promise.all([
       this.db.query(
-        // A stored trade timed in the future (a bad row) is not the newest trade.
-        `SELECT (SELECT max(time) FROM fills WHERE time <= now() + interval '1 hour') AS newest_trade_at,
-                (SELECT computed_at FROM leaderboard_generations
+        `SELECT (SELECT computed_at FROM leaderboard_generations
                   WHERE computed_at IS NOT NULL ORDER BY id DESC LIMIT 1) AS leaderboard_computed_at`,
       ),
+      this.fills.newestTradeAt(),
       this.traders.trackingFreshness(),
     ]);
     return {
-      newestTradeAt: row.newest_trade_at,
+      newestTradeAt,
       oldestTrackedAt: tracking.oldestTrackedAt,
       neverTracked: tracking.neverTracked,
       leaderboardComputedAt: row.leaderboard_computed_at,
