@@ -107,4 +107,10 @@ export class FillsRepository {
       ],
     );
   }
+
+  /** The newest stored trade's time; a trade timed in the future (a bad row) is not the newest. */
+  async newestTradeAt(): Promise<Date | null> {
+    const [row] = await this.db.query(`SELECT max(time) AS newest_trade_at FROM fills WHERE time <= now() + interval '1 hour'`);
+    return row?.newest_trade_at ?? null;
+  }
 }

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
-import { EventOutboxRepository } from './event-outbox.repository';
+import { EventsDataModule } from './events-data.module';
 import { EventPublisher } from './event-publisher.service';
 
 /** Publishing of stored trade events (with the outbox relay); used by the roles that detect events. */
 @Module({
-  providers: [EventOutboxRepository, EventPublisher],
+  imports: [EventsDataModule],
+  providers: [EventPublisher],
   exports: [EventPublisher],
 })
 export class EventsModule {}

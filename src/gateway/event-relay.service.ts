@@ -10,12 +10,12 @@ import Redis from 'ioredis';
 import type { LeaderboardUpdatedPayload, TradeEventPayload } from '../events/trade-event.payload';
 import { RedisKeys } from '../redis/redis-keys';
 import { REDIS_SUBSCRIBER } from '../redis/redis.tokens';
-import { EventBackfillRepository } from './event-backfill.repository';
 import { GatewayMetrics } from './gateway.metrics';
 import { PlainWsGateway } from './plain-ws.gateway';
 import { RecentIds } from './recent-ids';
 import { parseLeaderboardMessage, parseTradeEventMessage } from './relay-message';
 import { UpdatesGateway } from './updates.gateway';
+import { EventOutboxRepository } from '../events/event-outbox.repository';
 
 /** Ids remembered for de-duplication (~1 MB); far more than a re-publish or a backfill spans. */
 const RECENT_IDS = 50_000;
@@ -47,7 +47,7 @@ export class EventRelayService implements OnApplicationBootstrap, BeforeApplicat
     @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
     private readonly updates: UpdatesGateway,
     private readonly plain: PlainWsGateway,
-    private readonly backfill: EventBackfillRepository,
+    private readonly backfill: EventOutboxRepository,
     private readonly metrics: GatewayMetrics,
   ) {}
 

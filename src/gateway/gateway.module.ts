@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ClientLimitsService } from './client-limits.service';
 import { CopyRoomsModule } from '../copy/copy-rooms.module';
+import { EventsDataModule } from '../events/events-data.module';
 import { ConnectionCountService } from './connection-count.service';
-import { EventBackfillRepository } from './event-backfill.repository';
 import { EventRelayService } from './event-relay.service';
 import { GatewayMetrics } from './gateway.metrics';
 import { PlainWsGateway } from './plain-ws.gateway';
@@ -14,14 +14,13 @@ import { UpdatesGateway } from './updates.gateway';
  * created by RedisIoAdapter (set in createApp).
  */
 @Module({
-  imports: [CopyRoomsModule],
+  imports: [CopyRoomsModule, EventsDataModule],
   providers: [
     GatewayMetrics,
     ConnectionCountService,
     ClientLimitsService,
     UpdatesGateway,
     PlainWsGateway,
-    EventBackfillRepository,
     EventRelayService,
   ],
   exports: [ConnectionCountService],

@@ -7,10 +7,16 @@ import { parseWsFrame } from './ws-frame-parser';
 const fixtureText = (path: string): string => readFileSync(join(__dirname, '../../test/fixtures', path), 'utf8');
 const fixture = (path: string): unknown => JSON.parse(fixtureText(path));
 
+/** The fills of `raw`, every one of them parsed (none skipped as invalid). */
+function parsedFills(raw: unknown): ReturnType<typeof parseFills>['items'] {
+  const { items, invalid } = parseFills(raw);
+  expect(invalid).toBe(0);
+  return items;
+}
+
 describe('parseFills', () => {
   it('parses all 500 fills of the 2023 recording (no tid, no feeToken)', () => {
-    const { items, invalid } = parseFills(fixture('info/userFills.json'));
-    expect(invalid).toBe(0);
+    const items = parsedFills(fixture('info/userFills.json'));
     expect(items).toHaveLength(500);
     expect(items[0]).toEqual({
       coin: 'SUI',
@@ -42,8 +48,7 @@ describe('parseFills', () => {
   });
 
   it('parses the current shape (tid, feeToken, twapId, a spot fill)', () => {
-    const { items, invalid } = parseFills(fixture('info/userFills.current.json'));
-    expect(invalid).toBe(0);
+    const items = parsedFills(fixture('info/userFills.current.json'));
     expect(items.map((f) => [f.coin, f.dir, f.tid, f.feeToken])).toEqual([
       ['BTC', 'Open Long', 400001, 'USDC'],
       ['ETH', 'Close Long', 400002, 'USDC'],
@@ -58,8 +63,7 @@ describe('parseFills', () => {
     expect(frame.kind).toBe('other');
     if (frame.kind !== 'other') return;
     expect(frame.channel).toBe('user');
-    const { items, invalid } = parseFills(frame.data);
-    expect(invalid).toBe(0);
+    const items = parsedFills(frame.data);
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({
       coin: 'BTC',

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { parseClearinghouseState, parsePortfolio, parseUserFunding, parseUserRole } from './account-parsers';
 import { parseFills } from './fill-parsers';
-import { parseAllMids, parseMeta, parseStatsLeaderboard } from './market-parsers';
+import { parseAllMids, parseMeta } from './market-parsers';
+import { parseExchangeBoard } from './stats-leaderboard-parser';
 import { DEFAULT_TRADE_RULES } from './trade-validation';
 import { parseWsFrame } from './ws-frame-parser';
 import { infoRequestWeight } from './weights';
@@ -23,7 +24,7 @@ const CHECKS: Record<string, (path: string) => void> = {
   'info/clearinghouseState.json': (p) => expect(invalidOf(parseClearinghouseState(json(p)))).toBe(0),
   'info/meta.json': (p) => expect(invalidOf(parseMeta(json(p)))).toBe(0),
   'info/portfolio.json': (p) => expect(invalidOf(parsePortfolio(json(p)))).toBe(0),
-  'info/statsLeaderboard.sample.json': (p) => expect(invalidOf(parseStatsLeaderboard(json(p)))).toBe(0),
+  'info/statsLeaderboard.sample.json': (p) => expect(invalidOf(parseExchangeBoard(json(p)))).toBe(0),
   'info/userFills.current.json': (p) => expect(invalidOf(parseFills(json(p)))).toBe(0),
   'info/userFills.json': (p) => expect(invalidOf(parseFills(json(p)))).toBe(0),
   'info/userFunding.json': (p) => expect(invalidOf(parseUserFunding(json(p)))).toBe(0),

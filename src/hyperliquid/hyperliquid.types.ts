@@ -206,21 +206,6 @@ export interface FundingPayment {
   nSamples: number | null;
 }
 
-export interface LeaderboardWindow {
-  pnl: DecimalString;
-  roi: DecimalString;
-  vlm: DecimalString;
-}
-
-/** One row of the public stats leaderboard. */
-export interface StatsLeaderboardRow {
-  address: Address;
-  accountValue: DecimalString;
-  displayName: string | null;
-  /** Keyed by window name (`day`, `week`, `month`, `allTime`). */
-  windows: Record<string, LeaderboardWindow>;
-}
-
 export interface WsSubscription {
   type: string;
   coin?: string;

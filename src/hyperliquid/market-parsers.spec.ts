@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { parseAllMids, parseMeta, parseMetaAndAssetCtxs, parseStatsLeaderboard } from './market-parsers';
+import { parseAllMids, parseMeta, parseMetaAndAssetCtxs } from './market-parsers';
 import { HyperliquidParseError } from './parse-primitives';
 import { parseWsFrame } from './ws-frame-parser';
 
@@ -81,36 +81,5 @@ describe('parseAllMids', () => {
 
   it('skips bad prices, normalises numbers', () => {
     expect(parseAllMids({ A: 'x', B: 1.5, C: '1e-7' })).toEqual({ mids: { B: '1.5', C: '0.0000001' }, invalid: 1 });
-  });
-});
-
-describe('parseStatsLeaderboard', () => {
-  it('parses the sample row', () => {
-    const { items, invalid } = parseStatsLeaderboard(fixture('info/statsLeaderboard.sample.json'));
-    expect(invalid).toBe(0);
-    expect(items).toEqual([
-      {
-        address: '0x162cc7c861ebd0c06b3d72319201150482518185',
-        accountValue: '48857952.3308470026',
-        displayName: 'ABC',
-        windows: {
-          day: { pnl: '644054.375913', roi: '0.0133582723', vlm: '3250555746.66' },
-          week: { pnl: '3528804.427511', roi: '0.0729632296', vlm: '22918292160.97' },
-          month: { pnl: '876456.769935', roi: '0.0158501266', vlm: '48037528566.37' },
-          allTime: { pnl: '30223465.310847', roi: '0.4895956489', vlm: '608739069893.13' },
-        },
-      },
-    ]);
-  });
-
-  it('skips rows with a bad address and lower-cases good ones', () => {
-    const { items, invalid } = parseStatsLeaderboard({
-      leaderboardRows: [
-        { ethAddress: '0xABC', accountValue: '1' },
-        { ethAddress: '0x162CC7C861EBD0C06B3D72319201150482518185', accountValue: '1', displayName: null },
-      ],
-    });
-    expect(invalid).toBe(1);
-    expect(items[0]).toEqual({ address: '0x162cc7c861ebd0c06b3d72319201150482518185', accountValue: '1', displayName: null, windows: {} });
   });
 });

@@ -1,11 +1,4 @@
-import type {
-  LeaderboardWindow,
-  MetaAndAssetCtxs,
-  ParsedList,
-  PerpAssetCtx,
-  PerpMeta,
-  StatsLeaderboardRow,
-} from './hyperliquid.types';
+import type { MetaAndAssetCtxs, ParsedList, PerpAssetCtx, PerpMeta } from './hyperliquid.types';
 import {
   asArray,
   asObject,
@@ -16,12 +9,11 @@ import {
   isObject,
   normaliseDecimal,
   optionalDecimalField,
-  parseAddress,
   parseEach,
   stringField,
 } from './parse-primitives';
 
-/** Parsers of market-wide responses: meta, metaAndAssetCtxs, allMids, the stats leaderboard. */
+/** Parsers of market-wide responses: meta, metaAndAssetCtxs, allMids (the stats leaderboard file: stats-leaderboard-parser.ts). */
 
 function parsePerpMeta(raw: unknown, index: number): PerpMeta {
   const m = asObject(raw, 'universe[]');
@@ -86,30 +78,4 @@ export function parseAllMids(raw: unknown): { mids: Record<string, string>; inva
     else mids[coin] = px;
   }
   return { mids, invalid };
-}
-
-function parseLeaderboardRow(raw: unknown): StatsLeaderboardRow {
-  const r = asObject(raw, 'leaderboardRows[]');
-  const windows: Record<string, LeaderboardWindow> = {};
-  for (const el of asArray(r.windowPerformances ?? [], 'windowPerformances')) {
-    if (!Array.isArray(el) || typeof el[0] !== 'string' || !isObject(el[1])) continue;
-    const perf = el[1];
-    const pnl = normaliseDecimal(perf.pnl);
-    const roi = normaliseDecimal(perf.roi);
-    const vlm = normaliseDecimal(perf.vlm);
-    if (pnl !== null && roi !== null && vlm !== null && el[0] !== '__proto__') windows[el[0]] = { pnl, roi, vlm };
-  }
-  const displayName = r.displayName;
-  return {
-    address: parseAddress(r.ethAddress, 'ethAddress'),
-    accountValue: decimalField(r, 'accountValue'),
-    displayName: typeof displayName === 'string' && displayName.length > 0 ? displayName : null,
-    windows,
-  };
-}
-
-/** The public stats leaderboard (`{leaderboardRows: […]}`). */
-export function parseStatsLeaderboard(raw: unknown): ParsedList<StatsLeaderboardRow> {
-  const root = asObject(raw, 'leaderboard');
-  return parseEach(asArray(root.leaderboardRows, 'leaderboardRows'), parseLeaderboardRow);
 }

@@ -37,28 +37,29 @@ function allowedDecimals(px: Decimal, szDecimals: number): number {
   return Math.max(0, Math.min(maxPriceDecimals(szDecimals), bySig));
 }
 
+/** `value` as a finite decimal > 0, or null (not a number, not finite, or not positive). */
+function positiveDecimal(value: string): Decimal | null {
+  let d: Decimal;
+  try {
+    d = new D(value);
+  } catch {
+    return null;
+  }
+  return d.isFinite() && d.gt(0) ? d : null;
+}
+
 /** Whether the exchange accepts `price` for a perp with `szDecimals` (and it is > 0). */
 export function isValidPrice(price: string, szDecimals: number): boolean {
-  let px: Decimal;
-  try {
-    px = new D(price);
-  } catch {
-    return false;
-  }
-  if (!px.isFinite() || px.lte(0)) return false;
+  const px = positiveDecimal(price);
+  if (px === null) return false;
   if (px.isInteger()) return true;
   return px.decimalPlaces() <= allowedDecimals(px, szDecimals);
 }
 
 /** Whether `size` is > 0 with at most `szDecimals` decimals. */
 export function isValidSize(size: string, szDecimals: number): boolean {
-  let sz: Decimal;
-  try {
-    sz = new D(size);
-  } catch {
-    return false;
-  }
-  return sz.isFinite() && sz.gt(0) && sz.decimalPlaces() <= szDecimals;
+  const sz = positiveDecimal(size);
+  return sz !== null && sz.decimalPlaces() <= szDecimals;
 }
 
 /**

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { toTradeEventPayload, TradeEventPayload, TradeEventRow } from '../events/trade-event.payload';
 import { withDeadlockRetry } from '../database/deadlock-retry';
+import { TradersRepository } from '../traders/data/traders.repository';
 import type { FillRow, LiveEvent, LiveTrader } from './live-book';
 
 export interface SnapshotRecord {
@@ -38,24 +39,92 @@ export class LiveFencedError extends Error {
   }
 }
 
-/** Persistence of the live applier: state in, one fenced statement per batch out. */
+export interface PositionRow {
+  coin: string;
+  szi: string;
+  entry_px: string | null;
+  updated_at: Date;
+  confirmed_at: Date | null;
+}
+
+/** A leader's live state as copy trading reads it (raw: sizes as text, leverage as stored). */
+export interface LeaderLiveState {
+  baselined: boolean;
+  positions: Array<{ coin: string; szi: string }>;
+  leverage: Array<{ coin: string; value: number }>;
+}
+
+/**
+ * The owner of the live state's tables (trader_positions, live_baselines, stream_checkpoints,
+ * user_state_history; account_value_points in account-history.repository.ts): the live applier's
+ * state in, one fenced statement per batch out, and the reads other modules ask for.
+ */
 @Injectable()
 export class LiveRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly traders: TradersRepository,
+  ) {}
 
+  /** The baselined traders with their positions (addresses asked of the traders repository). */
   async loadTraders(): Promise<LiveTrader[]> {
-    const rows: Array<{ id: string; address: string; baseline_ms: string; positions: Array<{ coin: string; szi: string; entry_px: string | null }> | null }> =
+    const rows: Array<{ id: string; baseline_ms: string; positions: Array<{ coin: string; szi: string; entry_px: string | null }> | null }> =
       await this.db.query(`
-        SELECT t.id, t.address, (extract(epoch FROM b.baseline_at) * 1000)::bigint::text AS baseline_ms,
+        SELECT b.trader_id AS id, (extract(epoch FROM b.baseline_at) * 1000)::bigint::text AS baseline_ms,
                (SELECT json_agg(json_build_object('coin', p.coin, 'szi', p.szi::text, 'entry_px', p.entry_px::text))
-                  FROM trader_positions p WHERE p.trader_id = t.id) AS positions
-          FROM live_baselines b JOIN traders t ON t.id = b.trader_id`);
-    return rows.map((r) => ({
-      traderId: r.id,
-      address: r.address,
-      baselineAt: Number(r.baseline_ms),
-      positions: new Map((r.positions ?? []).map((p) => [p.coin, { szi: p.szi, entryPx: p.entry_px }])),
-    }));
+                  FROM trader_positions p WHERE p.trader_id = b.trader_id) AS positions
+          FROM live_baselines b`);
+    const addresses = await this.traders.addresses(rows.map((r) => String(r.id)));
+    return rows.flatMap((r) => {
+      const address = addresses.get(String(r.id));
+      if (address === undefined) return [];
+      return [
+        {
+          traderId: r.id,
+          address,
+          baselineAt: Number(r.baseline_ms),
+          positions: new Map((r.positions ?? []).map((p) => [p.coin, { szi: p.szi, entryPx: p.entry_px }])),
+        },
+      ];
+    });
+  }
+
+  /** Non-zero positions, by coin name. */
+  async openPositions(traderId: string): Promise<PositionRow[]> {
+    return this.db.query(
+      `SELECT coin, szi::text AS szi, entry_px::text AS entry_px, updated_at, confirmed_at
+         FROM trader_positions
+        WHERE trader_id = $1 AND szi <> 0
+        ORDER BY coin`,
+      [traderId],
+    );
+  }
+
+  /**
+   * What copy trading reads of leaders: whether each is baselined, its non-zero positions and its
+   * per-coin leverage (from its last stored full snapshot).
+   */
+  async leaderStates(traderIds: string[]): Promise<Map<string, LeaderLiveState>> {
+    if (traderIds.length === 0) return new Map();
+    const rows: Array<{
+      id: string;
+      baselined: boolean;
+      positions: Array<{ coin: string; szi: string }> | null;
+      leverage: Array<{ coin: string; value: number }> | null;
+    }> = await this.db.query(
+      `SELECT t.id,
+              EXISTS (SELECT 1 FROM live_baselines b WHERE b.trader_id = t.id) AS baselined,
+              (SELECT json_agg(json_build_object('coin', p.coin, 'szi', p.szi::text)) FROM trader_positions p WHERE p.trader_id = t.id AND p.szi <> 0) AS positions,
+              (SELECT json_agg(json_build_object('coin', ap->'position'->>'coin', 'value', (ap->'position'->'leverage'->>'value')::int))
+                 FROM (SELECT state_data FROM user_state_history h WHERE h.trader_id = t.id ORDER BY captured_at DESC LIMIT 1) s,
+                      jsonb_array_elements(CASE WHEN jsonb_typeof(s.state_data->'assetPositions') = 'array' THEN s.state_data->'assetPositions' ELSE '[]'::jsonb END) ap
+              ) AS leverage
+         FROM unnest($1::bigint[]) AS t(id)`,
+      [traderIds],
+    );
+    return new Map(
+      rows.map((r) => [String(r.id), { baselined: r.baselined, positions: r.positions ?? [], leverage: r.leverage ?? [] }]),
+    );
   }
 
   /** The committed stream positions; creates them ('0-0') the first time, so commits can fence on them. */
@@ -77,6 +146,9 @@ export class LiveRepository {
    * checkpoints) and returns the new events. Fenced: the checkpoints advance only from where this
    * leader left them, and when another leader has moved them nothing is written (LiveFencedError).
    * The engine writes no `traders` rows, so it never waits on discovery or tracking.
+   * Exception to one-repository-per-table-family: the statement also inserts into trader_fills
+   * (the leaderboard's), account_value_points (account-history.repository.ts) and trade_events
+   * (events/): split, the batch would no longer commit atomically behind one fence.
    */
   async commit(batch: LiveBatch): Promise<TradeEventPayload[]> {
     const rows: Array<{ fenced: boolean } & Partial<TradeEventRow>> = await withDeadlockRetry(() => this.db.query(COMMIT_SQL, commitParams(batch)));

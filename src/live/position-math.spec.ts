@@ -28,51 +28,20 @@ describe('applyTrade', () => {
     expect(r.entryPx).toBe('100.66666666666666667');
   });
 
-  it('decreases a long: entry unchanged, realises (px - entry) * closed', () => {
-    expect(applyTrade({ szi: '4', entryPx: '175' }, 'A', '1', '180')).toEqual({
-      szi: '3',
-      entryPx: '175',
-      realizedPnl: '5',
-      dir: 'Close Long',
-      closedSz: '1',
-    });
-  });
-
-  it('decreases a short: realises (entry - px) * closed', () => {
-    expect(applyTrade({ szi: '-3', entryPx: '11' }, 'B', '2', '12.5')).toEqual({
-      szi: '-1',
-      entryPx: '11',
-      realizedPnl: '-3',
-      dir: 'Close Short',
-      closedSz: '2',
-    });
-  });
-
-  it('closes to zero with a null entry', () => {
-    expect(applyTrade({ szi: '-1', entryPx: '11' }, 'B', '1', '10')).toEqual({
-      szi: '0',
-      entryPx: null,
-      realizedPnl: '1',
-      dir: 'Close Short',
-      closedSz: '1',
-    });
-  });
-
-  it('flips long to short: closes the long, opens the rest at px', () => {
-    expect(applyTrade({ szi: '2', entryPx: '100' }, 'A', '5', '90')).toEqual({
-      szi: '-3',
-      entryPx: '90',
-      realizedPnl: '-20',
-      dir: 'Long > Short',
-      closedSz: '2',
-    });
-    expect(applyTrade({ szi: '-2', entryPx: '100' }, 'B', '2.5', '90')).toEqual({
-      szi: '0.5',
-      entryPx: '90',
-      realizedPnl: '20',
-      dir: 'Short > Long',
-      closedSz: '2',
-    });
+  const cases: Array<[string, PositionState, 'A' | 'B', string, string, TradeResult]> = [
+    ['decreases a long: entry unchanged, realises (px - entry) * closed', { szi: '4', entryPx: '175' }, 'A', '1', '180',
+      { szi: '3', entryPx: '175', realizedPnl: '5', dir: 'Close Long', closedSz: '1' }],
+    ['decreases a short: realises (entry - px) * closed', { szi: '-3', entryPx: '11' }, 'B', '2', '12.5',
+      { szi: '-1', entryPx: '11', realizedPnl: '-3', dir: 'Close Short', closedSz: '2' }],
+    ['closes to zero with a null entry', { szi: '-1', entryPx: '11' }, 'B', '1', '10',
+      { szi: '0', entryPx: null, realizedPnl: '1', dir: 'Close Short', closedSz: '1' }],
+    ['flips long to short: closes the long, opens the rest at px', { szi: '2', entryPx: '100' }, 'A', '5', '90',
+      { szi: '-3', entryPx: '90', realizedPnl: '-20', dir: 'Long > Short', closedSz: '2' }],
+    ['flips short to long: closes the short, opens the rest at px', { szi: '-2', entryPx: '100' }, 'B', '2.5', '90',
+      { szi: '0.5', entryPx: '90', realizedPnl: '20', dir: 'Short > Long', closedSz: '2' }],
+  ];
+  it.each(cases)('%s', (_name, pos, side, sz, px, expected) => {
+    expect(applyTrade(pos, side, sz, px)).toEqual(expected);
   });
 
   it('is exact on float-trap values', () => {

@@ -78,10 +78,7 @@ export class MemoryStreams {
   }
 
   xrange(key: string, start: string, end: string, ...rest: Array<string | number>): StreamEntry[] {
-    const count = this.countOf(rest);
-    const lo = this.bound(start, 0);
-    const hi = parseId(end, Number.MAX_SAFE_INTEGER);
-    const entries = this.streams.get(key)?.entries ?? [];
+    const { count, lo, hi, entries } = this.rangeOf(key, start, end, rest);
     const out: StreamEntry[] = [];
     for (let i = this.firstAtOrAfter(entries, lo); i < entries.length && out.length < count; i++) {
       if (compare(parseId(entries[i][0], 0), hi) > 0) break;
@@ -91,10 +88,7 @@ export class MemoryStreams {
   }
 
   xrevrange(key: string, end: string, start: string, ...rest: Array<string | number>): StreamEntry[] {
-    const count = this.countOf(rest);
-    const lo = this.bound(start, 0);
-    const hi = parseId(end, Number.MAX_SAFE_INTEGER);
-    const entries = this.streams.get(key)?.entries ?? [];
+    const { count, lo, hi, entries } = this.rangeOf(key, start, end, rest);
     const out: StreamEntry[] = [];
     for (let i = entries.length - 1; i >= 0 && out.length < count; i--) {
       const id = parseId(entries[i][0], 0);
@@ -102,6 +96,16 @@ export class MemoryStreams {
       if (compare(id, hi) <= 0) out.push(entries[i]);
     }
     return out;
+  }
+
+  /** XRANGE/XREVRANGE arguments: COUNT (Infinity without), the id bounds, the stream's entries. */
+  private rangeOf(key: string, start: string, end: string, rest: Array<string | number>) {
+    return {
+      count: this.countOf(rest),
+      lo: this.bound(start, 0),
+      hi: parseId(end, Number.MAX_SAFE_INTEGER),
+      entries: this.streams.get(key)?.entries ?? [],
+    };
   }
 
   /** XREAD [COUNT n] [BLOCK ms] STREAMS key… id…: entries after each id; null when none (after BLOCK ms). */

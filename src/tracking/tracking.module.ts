@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { HealthModule } from '../health/health.module';
 import { HyperliquidModule } from '../hyperliquid/hyperliquid.module';
-import { AccountHistoryRepository } from './account-history.repository';
+import { LiveDataModule } from '../live/live-data.module';
 import { TrackingHealthIndicator } from './tracking.health';
 import { TrackingMetrics } from './tracking.metrics';
-import { TrackingQueueRepository } from './tracking-queue.repository';
+import { TradersDataModule } from '../traders/data/traders-data.module';
 import { TrackingRunner } from './tracking.runner';
 import { TrackingScheduler } from './tracking.scheduler';
 import { TrackingService } from './tracking.service';
@@ -12,10 +12,8 @@ import { VaultCheckModule } from './vault-check.module';
 
 /** Role `worker`: spends the REST budget on clearinghouseState snapshots where the stream is blind. */
 @Module({
-  imports: [HyperliquidModule, HealthModule, VaultCheckModule],
+  imports: [HyperliquidModule, HealthModule, VaultCheckModule, TradersDataModule, LiveDataModule],
   providers: [
-    TrackingQueueRepository,
-    AccountHistoryRepository,
     TrackingService,
     TrackingRunner,
     TrackingScheduler,

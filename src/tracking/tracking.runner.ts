@@ -7,7 +7,7 @@ import { RedisKeys } from '../redis/redis-keys';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { roundStartFor } from './round';
 import { TrackingMetrics } from './tracking.metrics';
-import { ClaimedTrader, TrackingQueueRepository } from './tracking-queue.repository';
+import { ClaimedTrader, TrackingQueueRepository } from '../traders/data/tracking-queue.repository';
 import { TrackingService } from './tracking.service';
 
 const SIGNAL_BATCH = 1000;

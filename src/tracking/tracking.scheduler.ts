@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
-import { AccountHistoryRepository } from './account-history.repository';
+import { AccountHistoryRepository } from '../live/account-history.repository';
 import { msToNextRound } from './round';
 import { TrackingRunner } from './tracking.runner';
 import { VaultCheckService } from './vault-check.service';

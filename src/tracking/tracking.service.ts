@@ -6,7 +6,7 @@ import { encodeSnapshot } from '../live/snapshot-message';
 import { RedisKeys, SNAPSHOTS_STREAM_MAXLEN } from '../redis/redis-keys';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { TrackingMetrics } from './tracking.metrics';
-import { ClaimedTrader, TrackingQueueRepository } from './tracking-queue.repository';
+import { ClaimedTrader, TrackingQueueRepository } from '../traders/data/tracking-queue.repository';
 
 /**
  * One trader's refresh: a budgeted clearinghouseState, handed to the live applier (which

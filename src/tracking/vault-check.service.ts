@@ -6,9 +6,9 @@ import { HyperliquidInfoClient } from '../hyperliquid/info.client';
 import { RedisKeys } from '../redis/redis-keys';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { KNOWN_VAULTS } from './known-vaults';
-import { TrackingQueueRepository } from './tracking-queue.repository';
+import { TrackingQueueRepository } from '../traders/data/tracking-queue.repository';
+import { TradersRepository } from '../traders/data/traders.repository';
 import { VaultCheckMetrics } from './vault-check.metrics';
-import { VaultRoleRepository } from './vault-role.repository';
 
 /** Lookups per pass (each 60 weight, at low priority: the budget's low-priority share paces them). */
 const PER_PASS = 2;
@@ -47,7 +47,7 @@ export class VaultCheckService {
 
   constructor(
     private readonly info: HyperliquidInfoClient,
-    private readonly roles: VaultRoleRepository,
+    private readonly roles: TradersRepository,
     private readonly queue: TrackingQueueRepository,
     private readonly metrics: VaultCheckMetrics,
     private readonly config: AppConfig,
@@ -133,7 +133,7 @@ export class VaultCheckService {
   private async leaderboardCandidates(): Promise<string[]> {
     const age = Date.now() - this.frontRunnersAt;
     if (age > FRONT_RUNNERS_REFRESH_MS || (this.frontRunners.length === 0 && age > FRONT_RUNNERS_RETRY_MS)) {
-      this.frontRunners = await this.roles.frontRunners(LEADERBOARD_MIN_TRADES, 20);
+      this.frontRunners = await this.roles.roleFrontRunners(LEADERBOARD_MIN_TRADES, 20);
       this.frontRunnersAt = Date.now();
     }
     return this.frontRunners;
@@ -141,7 +141,7 @@ export class VaultCheckService {
 
   private async lookUp(address: string, priority: 'high' | 'low', signal?: AbortSignal, reason = 'follow'): Promise<VaultCheck> {
     const { role } = await this.info.request({ type: 'userRole', user: address }, parseUserRole, { priority, signal });
-    await this.roles.record(address, role);
+    await this.roles.recordRole(address, role);
     this.metrics.lookups.inc({ reason });
     if (role === 'vault') {
       this.metrics.vaultsFound.inc();

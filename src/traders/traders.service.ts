@@ -15,7 +15,10 @@ import {
   TradeEventDto,
 } from './dto/trader.dto';
 import { EventsQueryDto, HistoryQueryDto, ListTradersQueryDto, MAX_LIST_OFFSET } from './dto/traders-query.dto';
-import { PositionRow, TraderRow, TradersRepository } from './traders.repository';
+import { AccountHistoryRepository } from '../live/account-history.repository';
+import { LiveRepository, PositionRow } from '../live/live.repository';
+import { EventOutboxRepository } from '../events/event-outbox.repository';
+import { TraderRow, TradersRepository } from './data/traders.repository';
 
 const DEFAULT_LIMIT = 50;
 const DEFAULT_HISTORY_LIMIT = 2000;
@@ -27,6 +30,9 @@ const iso = isoOrNull;
 export class TradersService {
   constructor(
     private readonly traders: TradersRepository,
+    private readonly live: LiveRepository,
+    private readonly accountHistory: AccountHistoryRepository,
+    private readonly eventStore: EventOutboxRepository,
     private readonly leaderboard: LeaderboardReadService,
   ) {}
 
@@ -58,7 +64,7 @@ export class TradersService {
   async detail(address: string): Promise<TraderDetailDto> {
     const trader = await this.get(address);
     const [positions, metrics] = await Promise.all([
-      this.traders.openPositions(trader.id),
+      this.live.openPositions(trader.id),
       this.leaderboard.metricsForTrader(trader.id),
     ]);
     return {
@@ -72,7 +78,7 @@ export class TradersService {
 
   async positions(address: string): Promise<PositionsDto> {
     const trader = await this.get(address);
-    const positions = await this.traders.openPositions(trader.id);
+    const positions = await this.live.openPositions(trader.id);
     return { address: trader.address, last_tracked_at: iso(trader.last_tracked_at), positions: positions.map(toPosition) };
   }
 
@@ -98,7 +104,7 @@ export class TradersService {
     if (from && to && from > to) throw new DomainError('INVALID_INPUT', 'from must not be after to');
     const limit = query.limit ?? DEFAULT_HISTORY_LIMIT;
     const trader = await this.get(address);
-    const rows = await this.traders.history(trader.id, from, to, limit + 1);
+    const rows = await this.accountHistory.history(trader.id, from, to, limit + 1);
     const truncated = rows.length > limit;
     // A point whose stored time is unreadable is no point of a chart: left out.
     const points = (truncated ? rows.slice(1) : rows).flatMap((r) => {
@@ -110,7 +116,7 @@ export class TradersService {
 
   private async eventsPage(traderId: string | null, query: EventsQueryDto): Promise<EventsPageDto> {
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const rows = await this.traders.events(traderId, limit, query.before ?? null);
+    const rows = await this.eventStore.page(traderId, limit, query.before ?? null);
     const items = rows.map((r) => toTradeEventPayload(r) as TradeEventDto);
     return { items, limit, next_before: items.length === limit ? items[items.length - 1].id : null };
   }

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source.options';
-import { TrackingQueueRepository } from '../../src/tracking/tracking-queue.repository';
+import { TrackingQueueRepository } from '../../src/traders/data/tracking-queue.repository';
 import { createTestDatabase, TestDatabase, withClient } from '../support/database';
 import { randomAddress } from '../support/events';
 

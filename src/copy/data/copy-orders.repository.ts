@@ -1,26 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { OrderRecord, OrderStatus, OrderTrigger, updatedRows } from './copy.records';
+import { OrderRecord, OrderSpec, OrderStatus, updatedRows } from './copy.records';
 
-interface OrderRow {
+/** A copy_orders row (the columns named as the record's fields are typed by it). */
+interface OrderRow extends Pick<OrderRecord, 'cloid' | 'leader' | 'coin' | 'side' | 'kind' | 'size' | 'status' | 'error' | 'trigger'> {
   id: string;
   follower_id: string;
-  cloid: string;
-  leader: string | null;
-  coin: string;
-  side: 'buy' | 'sell';
-  kind: string;
-  size: string;
   limit_price: string | null;
   reduce_only: boolean;
-  status: OrderStatus;
   filled_size: string;
   avg_price: string | null;
   fee_usd: string;
   oid: string | null;
-  error: string | null;
-  trigger: OrderTrigger;
   trigger_event_id: string | null;
   trigger_time: Date | null;
   leader_price: string | null;
@@ -59,27 +51,13 @@ function toRecord(r: OrderRow): OrderRecord {
   };
 }
 
-export interface NewOrder {
-  followerId: string;
-  cloid: string;
-  leader: string | null;
-  coin: string;
-  side: 'buy' | 'sell';
-  kind: string;
-  size: string;
-  limitPrice: string | null;
-  reduceOnly: boolean;
+export interface NewOrder extends OrderSpec {
   /**
    * `pending` (about to be sent), `skipped` (a decision not to send, journaled with its reason), or
    * `filled` for a paper order (filled in-process: nothing is sent anywhere).
    */
   status: 'pending' | 'skipped' | 'filled';
   fill?: { size: string; avgPrice: string; feeUsd: string; at: Date };
-  error: string | null;
-  trigger: OrderTrigger;
-  triggerEventId: string | null;
-  triggerTime: Date | null;
-  leaderPrice: string | null;
 }
 
 export interface OrderOutcome {

@@ -44,8 +44,8 @@ export interface FollowRecord {
   updatedAt: Date;
 }
 
-export interface OrderRecord {
-  id: string;
+/** What a copy order is, as it is journaled (before it is sent) and read back. */
+export interface OrderSpec {
   followerId: string;
   cloid: string;
   leader: string | null;
@@ -55,16 +55,20 @@ export interface OrderRecord {
   size: string;
   limitPrice: string | null;
   reduceOnly: boolean;
-  status: OrderStatus;
-  filledSize: string;
-  avgPrice: string | null;
-  feeUsd: string;
-  oid: string | null;
   error: string | null;
   trigger: OrderTrigger;
   triggerEventId: string | null;
   triggerTime: Date | null;
   leaderPrice: string | null;
+}
+
+export interface OrderRecord extends OrderSpec {
+  id: string;
+  status: OrderStatus;
+  filledSize: string;
+  avgPrice: string | null;
+  feeUsd: string;
+  oid: string | null;
   createdAt: Date;
   sentAt: Date | null;
   ackedAt: Date | null;

@@ -2,10 +2,34 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
-/** Retention of the account-value series: recent points kept, older ones downsampled. */
+export interface HistoryRow {
+  time: Date;
+  account_value: string;
+  total_ntl_pos: string;
+}
+
+/**
+ * The owner of the account-value series (`account_value_points`, written by the live applier's
+ * commit): its reads and its retention (recent points kept, older ones downsampled).
+ */
 @Injectable()
 export class AccountHistoryRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The newest `limit` points in [from, to], returned oldest first. */
+  async history(traderId: string, from: Date | null, to: Date | null, limit: number): Promise<HistoryRow[]> {
+    const rows: HistoryRow[] = await this.db.query(
+      `SELECT time, account_value::text AS account_value, total_ntl_pos::text AS total_ntl_pos
+         FROM account_value_points
+        WHERE trader_id = $1
+          AND ($2::timestamptz IS NULL OR time >= $2)
+          AND ($3::timestamptz IS NULL OR time <= $3)
+        ORDER BY time DESC
+        LIMIT $4`,
+      [traderId, from, to, limit],
+    );
+    return rows.reverse();
+  }
 
   /**
    * Keeps every point of the last 2 days, the last point of each hour up to 30 days, and the last

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { withDeadlockRetry } from '../database/deadlock-retry';
+import { withDeadlockRetry } from '../../database/deadlock-retry';
 
 export interface ClaimedTrader {
   id: string;
@@ -24,7 +24,7 @@ export interface ClaimOptions {
 }
 
 /**
- * The tracking queue in `traders`: claims are leases taken with FOR NO KEY UPDATE SKIP LOCKED, so any
+ * The tracking queue in `traders` (part of the traders family, beside traders.repository.ts): claims are leases taken with FOR NO KEY UPDATE SKIP LOCKED, so any
  * number of workers share the queue without taking the same trader, and a crashed worker's
  * claims simply expire. Order: see `claim`.
  */
@@ -141,6 +141,9 @@ export class TrackingQueueRepository {
    * stream and need no REST call). Keeps the oldest flag per trader. Rows are locked in address
    * order, the order discovery's upsert takes them in, so the two never deadlock; NO KEY UPDATE (what
    * the UPDATE itself takes) leaves the key-share locks of the live engine's foreign keys alone.
+   * Exception to one-repository-per-table-family: the NOT EXISTS on live_baselines (the live
+   * repository's) is read inside the locking statement, so a baseline committed meanwhile is seen;
+   * asked separately it could race the lock.
    */
   async flag(signals: Array<{ address: string; tradedAt: number }>): Promise<number> {
     if (signals.length === 0) return 0;
@@ -169,6 +172,7 @@ export class TrackingQueueRepository {
   /**
    * After a gap in the trade stream (a reconnect, an outage) the live positions of traders who
    * trade may have missed trades: flag the recently active baselined ones for reconciliation.
+   * (Reads live_baselines inside the locking statement, as `flag` does.)
    */
   async flagRecentlyActive(sinceMs: number): Promise<number> {
     return this.flagLocked(
