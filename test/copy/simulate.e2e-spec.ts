@@ -92,7 +92,7 @@ describe('copy simulate (backtest of a leader)', () => {
     await seedBusyLeader(pg, id, 10_000, now - 60_000);
     await pg.query(
       `INSERT INTO account_value_points (trader_id, time, account_value, total_ntl_pos)
-       SELECT $1, to_timestamp(($2::float8 - i * 3600000) / 1000.0), 250000 + 1000 * sin(i), 0 FROM generate_series(0, 200) i`,
+       SELECT $1, to_timestamp(($2::float8 - i * 3600000.0) / 1000.0), 250000 + 1000 * sin(i), 0 FROM generate_series(0, 200) i`,
       [id, now],
     );
     const body = { leader, sizing: 'proportional', multiplier: 3, equity_usd: 25_000, window: '30d', max_position_usd: 20_000 };
