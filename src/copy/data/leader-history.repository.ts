@@ -49,20 +49,25 @@ export class LeaderHistoryRepository {
    * each page starts after the last row of the previous one, so no page re-reads or skips a row.
    */
   async *fills(traderId: string, after: number | null, pageSize = HISTORY_PAGE): AsyncGenerator<LeaderFill[]> {
+    const columns = `time::text AS ts, (extract(epoch FROM time) * 1000)::float8 AS t, tid::text, coin, side,
+                     px::float8 AS px, sz::float8 AS sz, start_position::float8 AS sp`;
     let cursor: { time: string; tid: string; coin: string } | null = null;
     for (;;) {
-      const rows: Array<{ ts: string; t: number; tid: string; coin: string; side: 'A' | 'B'; px: number; sz: number; sp: number | null }> =
-        await this.db.query(
-          `SELECT time::text AS ts, (extract(epoch FROM time) * 1000)::float8 AS t, tid::text, coin, side,
-                  px::float8 AS px, sz::float8 AS sz, start_position::float8 AS sp
-             FROM trader_fills
-            WHERE trader_id = $1
-              AND ($2::float8 IS NULL OR time > to_timestamp($2::float8 / 1000))
-              AND ($3::timestamptz IS NULL OR (time, tid, coin) > ($3::timestamptz, $4::bigint, $5::varchar))
-            ORDER BY time, tid, coin
-            LIMIT $6`,
-          [traderId, after, cursor?.time ?? null, cursor?.tid ?? null, cursor?.coin ?? null, pageSize],
-        );
+      type Row = { ts: string; t: number; tid: string; coin: string; side: 'A' | 'B'; px: number; sz: number; sp: number | null };
+      // The index (trader_id, time) range starts at the window's start, then at the last row's time.
+      const rows: Row[] = cursor
+        ? await this.db.query(
+            `SELECT ${columns} FROM trader_fills
+              WHERE trader_id = $1 AND time >= $2::timestamptz AND (time, tid, coin) > ($2::timestamptz, $3::bigint, $4::varchar)
+              ORDER BY time, tid, coin LIMIT $5`,
+            [traderId, cursor.time, cursor.tid, cursor.coin, pageSize],
+          )
+        : await this.db.query(
+            `SELECT ${columns} FROM trader_fills
+              WHERE trader_id = $1 AND ($2::float8 IS NULL OR time > to_timestamp($2::float8 / 1000))
+              ORDER BY time, tid, coin LIMIT $3`,
+            [traderId, after, pageSize],
+          );
       if (rows.length === 0) return;
       yield rows.map((r) => ({ t: Math.round(r.t), coin: r.coin, side: r.side, px: r.px, sz: r.sz, startPosition: r.sp }));
       if (rows.length < pageSize) return;
