@@ -153,6 +153,9 @@ describe('copy simulate (backtest of a leader)', () => {
     expect(res.body.pnl_usd).toBeCloseTo(expected.pnlUsd, 4);
     expect(res.body.fees_usd).toBeCloseTo(expected.feesUsd, 4);
     expect(res.body.max_drawdown_pct).toBeCloseTo(expected.maxDrawdownPct, 3);
+    // Several at once (two replay at a time, the others wait their turn): every one answers, alike.
+    const together = await Promise.all(Array.from({ length: 5 }, () => request(app.url).post(SIMULATE).send(body)));
+    expect(together.map((r) => [r.status, r.body.pnl_usd, r.body.orders])).toEqual(together.map(() => [200, res.body.pnl_usd, res.body.orders]));
   }, 60_000);
 
   it('refuses bad input with 400 naming the field, an unknown trader with 404, a vault with 422', async () => {

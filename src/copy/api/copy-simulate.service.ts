@@ -11,6 +11,8 @@ const DAY_MS = 86_400_000;
 const WINDOW_DAYS: Record<SimulateWindow, number | null> = { '7d': 7, '30d': 30, all: null };
 /** Fills one backtest replays at most (the newest of a busier window): bounds a public route's work. */
 export const SIMULATE_MAX_FILLS = 100_000;
+/** Backtests replayed at once by one api process; more wait their turn (each holds its curve in memory). */
+export const SIMULATE_CONCURRENCY = 2;
 /** A coin whose size decimals cannot be read from its fills (never happens with stored fills). */
 const FALLBACK_SZ_DECIMALS = 2;
 
@@ -56,6 +58,8 @@ function equityCursor(points: ReadonlyArray<[number, number]>): (t: number) => n
 @Injectable()
 export class CopySimulateService {
   private readonly logger = new Logger(CopySimulateService.name);
+  private running = 0;
+  private readonly queue: Array<() => void> = [];
 
   constructor(
     private readonly leaders: LeaderStateRepository,
@@ -65,6 +69,19 @@ export class CopySimulateService {
 
   async simulate(dto: SimulateDto): Promise<SimulateResultDto> {
     const settings = settingsOf(dto);
+    // A finished replay hands its slot straight to the next in line (`running` counts slots in use).
+    if (this.running >= SIMULATE_CONCURRENCY) await new Promise<void>((resolve) => this.queue.push(resolve));
+    else this.running++;
+    try {
+      return await this.replay(dto, settings);
+    } finally {
+      const next = this.queue.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+
+  private async replay(dto: SimulateDto, settings: FollowSettings): Promise<SimulateResultDto> {
     const started = Date.now();
     const leader = await this.leaders.info(dto.leader);
     if (!leader) throw new DomainError('NOT_FOUND', `trader ${dto.leader} not found`);
