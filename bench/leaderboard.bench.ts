@@ -3,6 +3,7 @@
  *
  *   npm run bench:leaderboard [-- --sizes 10000,100000,1000000 --runs 3 --work-mem 256MB --keep]
  *   npm run bench:leaderboard -- --db <kept database> [--runs 3]     (reuse a dataset kept with --keep)
+ *   npm run build && npm run bench:leaderboard -- --simulate-only     (just the backtest route, below)
  *
  * For each size: a fresh database (migrated with the real migrations), a synthetic dataset
  * generated inside PostgreSQL (bench/leaderboard-data.ts: heavy-tailed activity, 10 fills per
@@ -16,6 +17,9 @@
  * buffers) per backend and summed over its processes (parallel workers included), sampled every
  * 50 ms from /proc when PostgreSQL runs on this machine, plus the temp-file bytes it spilled; and
  * the CPU time PostgreSQL spent on the run (wall time depends on what else the machine runs).
+ * Then the backtest route (bench/copy-simulate.ts: `POST /api/v1/copy/simulate` of a leader with
+ * 10,000 fills through `node dist/main.js`, so it needs `npm run build`): `FIGURE copy_simulate_ms`
+ * (`--no-simulate` skips it).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
@@ -25,6 +29,7 @@ import { dataSourceOptions } from '../src/database/data-source.options';
 import { runMigrationsWithLock } from '../src/database/migration-runner';
 import { LeaderboardComputeRepository } from '../src/leaderboard/leaderboard-compute.repository';
 import { DEFAULT_MIN_TRADES, DEFAULT_MIN_VOLUME_USD } from '../src/leaderboard/leaderboard-fields';
+import { benchCopySimulate } from './copy-simulate';
 import { appendTrades, DatasetShape, generateDataset } from './leaderboard-data';
 
 function arg(name: string, fallback: string): string {
@@ -232,7 +237,8 @@ async function main(): Promise<void> {
     `PostgreSQL ${rows[0].v}, shared_buffers ${rows[0].sb}, max_parallel_workers_per_gather ${rows[0].par}; ` +
       `node ${process.version}; ${require('node:os').cpus().length} CPUs`,
   );
-  for (const n of reuse ? [0] : sizes) await benchSize(n);
+  if (!process.argv.includes('--simulate-only')) for (const n of reuse ? [0] : sizes) await benchSize(n);
+  if (!process.argv.includes('--no-simulate')) await benchCopySimulate(ADMIN_URL);
 }
 
 main().catch((err) => {

@@ -4,8 +4,12 @@ import { withAdvisoryLock } from '../database/advisory-lock';
 import { DataSource } from 'typeorm';
 import type { ExchangeBoardRow, ExchangeBoardWindow } from '../hyperliquid/stats-leaderboard-parser';
 
-/** Advisory-lock key of the exchange leaderboard read (one worker at a time). */
-export const EXCHANGE_BOARD_LOCK_KEY = 727_020;
+/**
+ * Advisory-lock key of the exchange leaderboard read (one worker at a time). Its own: it once
+ * shared its key with the ledger's partition maintenance, so a boot where that job held the lock
+ * skipped the day-one read for a whole check interval (and the job skipped its hour likewise).
+ */
+export const EXCHANGE_BOARD_LOCK_KEY = 727_021;
 
 /** Our column suffix of each of the exchange's windows. */
 const SUFFIX: Readonly<Record<ExchangeBoardWindow, string>> = { day: 'day', week: 'week', month: 'month', allTime: 'all' };

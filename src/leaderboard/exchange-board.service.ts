@@ -12,6 +12,8 @@ const REFRESH_SECONDS = 86_400;
 const CHECK_MS = 60_000;
 /** After a failed read. */
 const RETRY_MS = 30_000;
+/** When another worker holds the lock (it may be reading the file right now): check again soon. */
+const BUSY_MS = 5_000;
 /** Rows per statement. */
 const CHUNK = 5_000;
 
@@ -61,11 +63,12 @@ export class ExchangeBoardService implements OnApplicationBootstrap, BeforeAppli
   /** Reads the file when due; resolves with the delay to the next check. */
   private async tick(): Promise<number> {
     try {
-      await this.repo.withLock(async () => {
+      const held = await this.repo.withLock(async () => {
         const age = await this.repo.lastFetchAgeSeconds();
         if (age === null || age >= REFRESH_SECONDS) await this.read();
+        return true;
       });
-      return CHECK_MS;
+      return held === null ? BUSY_MS : CHECK_MS;
     } catch (err) {
       if (this.abort.signal.aborted) return CHECK_MS;
       this.logger.warn({ msg: 'exchange leaderboard read failed', error: (err as Error).message, retry_in_s: RETRY_MS / 1000 });

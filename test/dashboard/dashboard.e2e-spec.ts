@@ -143,6 +143,25 @@ describe('dashboard (/dashboard) in headless Chromium', () => {
     expect(box!.width).toBeGreaterThan(300);
     expect(box!.height).toBeGreaterThan(150);
 
+    // The copy backtest: run with the page's defaults at once, then with the settings picked in its form.
+    await page.waitForSelector('#bt-summary dd[data-field="PnL"]', { timeout: UI_TIMEOUT_MS });
+    await page.selectOption('#bt-form select[name="sizing"]', 'fixed_ratio');
+    await page.fill('#bt-form input[name="amount"]', '0.5');
+    await page.fill('#bt-form input[name="equity_usd"]', '20000');
+    await page.selectOption('#bt-form select[name="window"]', 'all');
+    await page.check('#bt-form input[name="copy_open_positions"]');
+    const wanted = { leader: star.address, sizing: 'fixed_ratio', ratio: 0.5, equity_usd: 20_000, window: 'all', copy_open_positions: true };
+    const backtest = (await request(app.url).post('/api/v1/copy/simulate').send(wanted).expect(200)).body;
+    expect(backtest.orders).toBeGreaterThan(0);
+    await page.click('#bt-form button[type="submit"]');
+    await page.waitForSelector(`#bt-summary dd[data-field="Orders"] >> text="${backtest.orders}"`, { timeout: UI_TIMEOUT_MS });
+    await page.waitForSelector('#bt-chart canvas', { timeout: UI_TIMEOUT_MS });
+    await expect(page.locator('#bt-summary dd[data-field="Fees"]').textContent()).resolves.toBe(
+      `$${backtest.fees_usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`,
+    );
+    await expect(page.locator('#bt-summary').textContent()).resolves.toContain('Max drawdown');
+    await expect(page.locator('#bt-status').textContent()).resolves.toContain(`${backtest.leader_fills} fills replayed`);
+
     // A change of this trader while the page is open arrives in its event list.
     await liveConnected(page);
     const event = await events.emit(star, { coin: 'BTC', previous: '0.5', current: '0.75', eventType: 'position_increased' });

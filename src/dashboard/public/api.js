@@ -39,3 +39,16 @@ export async function getJson(path, params = {}, headers = {}) {
   }
   return body;
 }
+
+/** POST a JSON body to a route; the answer's JSON, or ApiError with the server's message. */
+export async function postJson(path, body) {
+  let res;
+  try {
+    res = await fetch(new URL(path, BASE), { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'the server is unreachable');
+  }
+  const json = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, (json && typeof json.message === 'string' && json.message) || res.statusText || `HTTP ${res.status}`);
+  return json;
+}

@@ -1,5 +1,6 @@
-// The trader page (#/trader/0x…): summary, account value / PnL chart, open positions, events.
+// The trader page (#/trader/0x…): summary, account value / PnL chart, a copy backtest, open positions, events.
 import { ApiError, getJson } from './api.js';
+import { showBacktest, startBacktest } from './backtest.js';
 import { $, ago, count, dateTime, debounce, decimal, fill, fullUsd, h, pct, signClass, size, usd } from './dom.js';
 import { eventItem } from './event-item.js';
 import { followTrader } from './feed.js';
@@ -243,6 +244,7 @@ export async function showTrader(address) {
   destroyChart();
   $('#tr-chart').replaceChildren();
   $('#tr-body').hidden = false;
+  showBacktest(null);
   void live.setViewing(address);
   try {
     const detail = await getJson(`api/v1/traders/${address}`);
@@ -258,6 +260,7 @@ export async function showTrader(address) {
     fill($('#tr-error'), `Trader unavailable: ${err.message}`);
   }
   void loadChart(address);
+  showBacktest(address);
   void loadPositions(address);
   void loadEvents(address);
 }
@@ -272,10 +275,12 @@ export function showBadTrader(text) {
 export function hideTrader() {
   current = null;
   destroyChart();
+  showBacktest(null);
   void live.setViewing(null);
 }
 
 export function startTraderPage() {
+  startBacktest();
   const ranges = $('#tr-ranges');
   for (const r of RANGES) {
     ranges.append(h('button', { type: 'button', dataset: { range: r.key }, 'aria-pressed': String(r.key === range) }, r.label));
