@@ -36,7 +36,7 @@ import { cpus } from 'os';
 import { join } from 'path';
 import { performance } from 'perf_hooks';
 import { Client } from 'pg';
-import { RedisKeys } from '../src/redis/redis-keys';
+import { TradeEventsChannel } from '../src/redis/contracts/trade-events-channel';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -309,7 +309,7 @@ async function runStep(kind: ServerKind, clients: number, database: string, limi
       if (wait > 0) await sleep(wait);
       const [address, coin, toTraders, toCoins] = CYCLE[i % CYCLE.length];
       expected += (toTraders ? okTrader : 0) + (toCoins ? okCoin : 0);
-      await redis.publish(RedisKeys.tradeEventsChannel, payload(firstId + i, address, coin));
+      await redis.publish(TradeEventsChannel.channel, payload(firstId + i, address, coin));
     }
     const afterPublish = procStats(server.pid);
     const cpuPercent = (100 * (afterPublish.cpuSeconds - atConnected.cpuSeconds)) / ((Date.now() - t0) / 1000);

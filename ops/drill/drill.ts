@@ -20,7 +20,7 @@ import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
-import { RedisKeys } from '../../src/redis/redis-keys';
+import { LeaderboardRecalculate } from '../../src/redis/contracts/leaderboard-recalculate';
 import { startSimulator } from '../../src/simulator';
 import type { SimulatorHandle } from '../../src/simulator/types';
 import { DEFAULT_WEIGHT_PER_MINUTE } from '../../src/simulator/weights';
@@ -467,7 +467,7 @@ async function poisonFrames(s: System): Promise<string> {
     pg(s.dbUrl, (c) => c.query('SELECT coalesce(max(id), 0) AS id FROM leaderboard_generations WHERE computed_at IS NOT NULL')).then((r) => Number(r.rows[0].id));
   const last = await generation();
   const redis = new Redis(s.redisUrl);
-  await redis.set(RedisKeys.leaderboardRecalculateRequested, String(Date.now())).finally(() => redis.disconnect());
+  await redis.set(LeaderboardRecalculate.key, String(Date.now())).finally(() => redis.disconnect());
   await waitFor('a leaderboard generation after the poison', async () => (await generation()) > last, 60_000, 500);
   return `${POISONS.length} poisoned trades rejected, none stored; routes 2xx; leaderboard computed`;
 }

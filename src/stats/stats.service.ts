@@ -4,7 +4,8 @@ import { isoOrNull } from '../common/timestamps';
 import { AppConfig } from '../config/app-config';
 import { ConnectionCountService } from '../gateway/connection-count.service';
 import { RateBudget } from '../rate-budget/rate-budget';
-import { RedisKeys } from '../redis/redis-keys';
+import { TrackingSignals } from '../redis/contracts/tracking-signals';
+import { TradesStream } from '../redis/contracts/trades-stream';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { FreshnessItemDto, StatsDto, TradersFreshnessDto } from './stats.dto';
 import { DatabaseCounts, StatsRepository } from './stats.repository';
@@ -44,9 +45,9 @@ export class StatsService {
       timeout(this.redis.ping()),
       timeout(this.budget.usage()),
       timeout(this.connections.cluster()),
-      timeout(this.redis.zcard(RedisKeys.tradedSignals)),
-      timeout(this.redis.xrevrange(RedisKeys.tradesStream, '+', '-', 'COUNT', 1)),
-      timeout(this.redis.xlen(RedisKeys.tradesStream)),
+      timeout(this.redis.zcard(TrackingSignals.traded)),
+      timeout(this.redis.xrevrange(TradesStream.key, '+', '-', 'COUNT', 1)),
+      timeout(this.redis.xlen(TradesStream.key)),
     ]);
     if (counts.status === 'rejected') throw counts.reason;
     const local = this.connections.local();
