@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
+import { withTimeout } from '../common/timers';
 
 export interface HealthIndicator {
   name: string;
@@ -18,16 +19,6 @@ export interface IndicatorReport extends Record<string, unknown> {
 }
 
 const CHECK_TIMEOUT_MS = 2000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 /** Every module registers what it depends on; /health/detailed runs them all in parallel. */
 @Injectable()

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'crypto';
 import Redis from 'ioredis';
+import { withTimeout } from '../common/timers';
 import { AppConfig } from '../config/app-config';
 import { LeaderboardCacheKeys } from '../redis/contracts/leaderboard-cache';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
@@ -61,12 +62,3 @@ export class LeaderboardCache {
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { sleep } from '../common/timers';
 import { AppConfig } from '../config/app-config';
 import { EventPublisher } from '../events/event-publisher.service';
 import type { WsTrade } from '../hyperliquid/hyperliquid.types';
@@ -306,6 +307,3 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}

@@ -12,6 +12,7 @@ import {
   windowMember,
   withJitter,
 } from './budget-math';
+import { sleep } from '../common/timers';
 import { rateBudgetBase, rateBudgetLowShareKey, rateBudgetScriptKeys } from '../redis/contracts/rate-budget';
 import { LowPriorityShare, lowPriorityLimit } from './low-priority-share';
 import { REPORT_429_SCRIPT, RESERVE_SCRIPT, SETTLE_SCRIPT, USAGE_SCRIPT } from './rate-budget.scripts';
@@ -291,17 +292,3 @@ function newId(): string {
   return randomBytes(9).toString('base64url');
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
+import { withTimeout } from '../common/timers';
 import { isoOrNull } from '../common/timestamps';
 import { AppConfig } from '../config/app-config';
 import { ConnectionCountService } from '../gateway/connection-count.service';
@@ -17,13 +18,7 @@ const REDIS_TIMEOUT_MS = 1_000;
 const NEWEST_TRADE_STALE_S = 300;
 const SNAPSHOT_STALE_S = 24 * 3600;
 
-function timeout<T>(p: Promise<T>, ms = REDIS_TIMEOUT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), ms))),
-  ]).finally(() => clearTimeout(timer));
-}
+const timeout = <T>(p: Promise<T>): Promise<T> => withTimeout(p, REDIS_TIMEOUT_MS);
 
 const settled = <T>(r: PromiseSettledResult<T>): T | null => (r.status === 'fulfilled' ? r.value : null);
 
