@@ -6,7 +6,7 @@ import { UPDATES_NAMESPACE } from '../gateway/updates.gateway';
 import { whileRedisReady } from '../redis/redis-availability';
 import { LEADERBOARD_CACHE_PATTERNS, LeaderboardCacheKeys, encodeCacheCleared } from '../redis/contracts/leaderboard-cache';
 import { LeaderboardRecalculate, encodeRecalculateRequest } from '../redis/contracts/leaderboard-recalculate';
-import { TrackingSignals } from '../redis/contracts/tracking-signals';
+import { TrackingSignals, raiseSignals } from '../redis/contracts/tracking-signals';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { TradersService } from '../traders/traders.service';
 import { CacheClearedDto, RecalculateQueuedDto, TrackQueuedDto } from './admin.dto';
@@ -39,7 +39,7 @@ export class AdminService {
    */
   async track(address: string): Promise<TrackQueuedDto> {
     if (!(await this.traders.exists(address))) throw new DomainError('NOT_FOUND', `trader ${address} not found`);
-    const added = await whileRedisReady(this.redis, () => this.redis.zadd(TrackingSignals.traded, 'NX', Date.now(), address));
+    const added = await whileRedisReady(this.redis, () => raiseSignals(this.redis, TrackingSignals.traded, [{ address, at: Date.now() }]));
     this.logger.log({ msg: 'admin queued a trader refresh', address, already_queued: added === 0 });
     return {
       queued: true,

@@ -9,7 +9,7 @@ import { fitsLedger } from '../hyperliquid/trade-validation';
 import { type StreamEntry } from '../redis/contracts/contract';
 import { LeaderLocks } from '../redis/contracts/leader-locks';
 import { SnapshotsStream, decodeSnapshotEntry } from '../redis/contracts/snapshots-stream';
-import { TrackingSignals } from '../redis/contracts/tracking-signals';
+import { TrackingSignals, raiseSignals } from '../redis/contracts/tracking-signals';
 import { TradesStream, decodeTradesEntry } from '../redis/contracts/trades-stream';
 import { dropConnection } from '../redis/redis-availability';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
@@ -286,7 +286,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
   private async handOffVaultSuspects(now: number): Promise<void> {
     const flagged = this.vaultWatch.take();
     if (flagged.length === 0) return;
-    await this.redis.zadd(TrackingSignals.vaultSuspects, 'NX', ...flagged.flatMap((a) => [now, a])).catch((err: Error) =>
+    await raiseSignals(this.redis, TrackingSignals.vaultSuspects, flagged.map((address) => ({ address, at: now }))).catch((err: Error) =>
       this.logger.warn({ msg: 'cannot hand vault suspects to tracking', count: flagged.length, error: (err as Error).message }),
     );
   }
@@ -299,9 +299,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
     const suspects = this.risk.sweep();
     if (suspects.length === 0) return;
     for (const s of suspects) this.suspects.inc({ reason: s.reason });
-    const args: Array<string | number> = [];
-    for (const s of suspects) args.push(now, s.address);
-    await this.redis.zadd(TrackingSignals.reconcile, 'NX', ...args).catch((err: Error) =>
+    await raiseSignals(this.redis, TrackingSignals.reconcile, suspects.map((s) => ({ address: s.address, at: now }))).catch((err: Error) =>
       this.logger.warn({ msg: 'cannot hand suspects to tracking', count: suspects.length, error: err.message }),
     );
   }

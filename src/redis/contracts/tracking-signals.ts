@@ -1,3 +1,4 @@
+import type Redis from 'ioredis';
 import type { RedisContract } from './contract';
 
 /** One ask to tracking: an address and when (ms) it was raised (the ZSET score). */
@@ -18,6 +19,14 @@ export const TrackingSignals = {
   /** Addresses whose trades look like a vault's (live engine → tracking's vault check). */
   vaultSuspects: 'ts:signals:vault-suspects',
 } as const;
+
+export type TrackingSignalKey = (typeof TrackingSignals)[keyof typeof TrackingSignals];
+
+/** ZADD NX of `signals` into `key` (a member keeps its oldest time); answers how many were new. */
+export async function raiseSignals(redis: Redis, key: TrackingSignalKey, signals: readonly TrackingSignal[]): Promise<number> {
+  if (signals.length === 0) return 0;
+  return Number(await redis.zadd(key, 'NX', ...signalArgs(signals)));
+}
 
 /** ZADD's score/member arguments for `signals`. */
 export function signalArgs(signals: Iterable<TrackingSignal>): Array<string | number> {
