@@ -32,6 +32,7 @@ import { measurePgCeiling } from './support/pg-ceiling';
 import { buckets, bucketDelta, histogramQuantile, metric, parseMetrics, Sample } from './support/metrics';
 import { CpuMeter, cpuPercentBetween, deadline, MachineMeter, sleep, startApp, startSimulator, warningsLine } from './support/processes';
 import { fmt, log, machineLine, printTable } from './support/report';
+import { TradesStream } from '../src/redis/contracts/trades-stream';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -212,8 +213,8 @@ async function main(): Promise<void> {
     const pg = await db.client();
     const traders = Number((await pg.query<{ n: string }>('SELECT count(*) AS n FROM traders')).rows[0].n);
     await pg.end();
-    const streamBytes = Number((await redis.call('MEMORY', 'USAGE', 'ts:stream:trades')) ?? 0);
-    const streamEntries = await redis.xlen('ts:stream:trades');
+    const streamBytes = Number((await redis.call('MEMORY', 'USAGE', TradesStream.key)) ?? 0);
+    const streamEntries = await redis.xlen(TradesStream.key);
     const total = await sim.stats();
     const deadlocks = await db.deadlocks();
 

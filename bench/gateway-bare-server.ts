@@ -10,7 +10,7 @@
 import { createServer } from 'http';
 import Redis from 'ioredis';
 import { Server } from 'socket.io';
-import { RedisKeys } from '../src/redis/redis-keys';
+import { TradeEventsChannel } from '../src/redis/contracts/trade-events-channel';
 
 let ready = false;
 const http = createServer((req, res) => {
@@ -34,7 +34,7 @@ sub.on('message', (_channel: string, message: string) => {
   const event = JSON.parse(message) as { trader_address: string; details: { coin: string } };
   nsp.to(['all', `trader:${event.trader_address.toLowerCase()}`, `coin:${event.details.coin}`]).emit('trade_event', event);
 });
-void sub.subscribe(RedisKeys.tradeEventsChannel).then(() => (ready = true));
+void sub.subscribe(TradeEventsChannel.channel).then(() => (ready = true));
 http.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
 process.on('SIGTERM', () => {
   sub.disconnect();

@@ -31,12 +31,12 @@ import { ChildProcess, execFileSync, fork, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import { readFileSync } from 'fs';
 import Redis from 'ioredis';
-import { createServer } from 'net';
 import { cpus } from 'os';
 import { join } from 'path';
 import { performance } from 'perf_hooks';
 import { Client } from 'pg';
-import { RedisKeys } from '../src/redis/redis-keys';
+import { TradeEventsChannel } from '../src/redis/contracts/trade-events-channel';
+import { freePort, sleep } from '../test/support/wait';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -58,7 +58,6 @@ const ROOT = join(__dirname, '..');
 const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = `${process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'}/15`;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const now = (): number => performance.timeOrigin + performance.now();
 
 interface WorkerReport {
@@ -100,16 +99,6 @@ interface StepResult {
 
 function hardLimit(): number {
   return Number(execFileSync('bash', ['-c', 'ulimit -Hn']).toString().trim()) || 1024;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 async function admin(sql: string): Promise<void> {
@@ -309,7 +298,7 @@ async function runStep(kind: ServerKind, clients: number, database: string, limi
       if (wait > 0) await sleep(wait);
       const [address, coin, toTraders, toCoins] = CYCLE[i % CYCLE.length];
       expected += (toTraders ? okTrader : 0) + (toCoins ? okCoin : 0);
-      await redis.publish(RedisKeys.tradeEventsChannel, payload(firstId + i, address, coin));
+      await redis.publish(TradeEventsChannel.channel, payload(firstId + i, address, coin));
     }
     const afterPublish = procStats(server.pid);
     const cpuPercent = (100 * (afterPublish.cpuSeconds - atConnected.cpuSeconds)) / ((Date.now() - t0) / 1000);

@@ -30,7 +30,9 @@
 import Decimal from 'decimal.js';
 import { io, Socket } from 'socket.io-client';
 import { TradeEventPayload } from '../src/events/trade-event.payload';
-import { RedisKeys } from '../src/redis/redis-keys';
+import { RateBudgetKeys } from '../src/redis/contracts/rate-budget';
+import { SeenTrades } from '../src/redis/contracts/seen-trades';
+import { TradesStream, decodeTradesEntry } from '../src/redis/contracts/trades-stream';
 import { roundStartFor } from '../src/tracking/round';
 import { benchRedis, createBenchDatabase } from './support/infra';
 import { EventLog, HeardEvent, registerTraders, subscribeTradeEvents, TradeTap } from './support/events';
@@ -135,7 +137,7 @@ async function main(): Promise<void> {
 
     // Production budget from here on.
     await stop(warm);
-    const budgetKeys = await redis.keys(`${RedisKeys.budgetPrefix}:*`);
+    const budgetKeys = await redis.keys(`${RateBudgetKeys.prefix}:*`);
     if (budgetKeys.length) await redis.del(...budgetKeys);
     const workers = await Promise.all([1, 2].map(() => start('worker', { RATE_LIMIT_WEIGHT_PER_MINUTE: String(BUDGET) })));
     const scrapeWorkers = async (): Promise<Sample[][]> => Promise.all(workers.map(async (w) => parseMetrics(await w.metrics())));
@@ -200,10 +202,10 @@ async function main(): Promise<void> {
     // is the XADD time): discovery's buffering and its live hand-off.
     const hop1: number[] = [];
     for (let from = String(steadyStart); ; ) {
-      const entries = (await redis.xrange(RedisKeys.tradesStream, from, String(steadyEnd), 'COUNT', 200)) as Array<[string, string[]]>;
+      const entries = (await redis.xrange(TradesStream.key, from, String(steadyEnd), 'COUNT', 200)) as Array<[string, string[]]>;
       for (const [id, fields] of entries) {
         const at = Number(id.split('-')[0]);
-        for (const t of JSON.parse(fields[1]) as Array<{ time: number }>) hop1.push(at - t.time);
+        for (const t of decodeTradesEntry<{ time: number }>(fields)) hop1.push(at - t.time);
       }
       if (entries.length < 200) break;
       from = `(${entries[entries.length - 1][0]}`;
@@ -217,7 +219,7 @@ async function main(): Promise<void> {
     while (!drained && Date.now() - drainStart < 30_000) {
       await sleep(500);
       const depth = metric(parseMetrics(await discovery.metrics()), 'discovery_buffer_depth');
-      const lastId = ((await redis.xrevrange(RedisKeys.tradesStream, '+', '-', 'COUNT', 1))[0] ?? [''])[0];
+      const lastId = ((await redis.xrevrange(TradesStream.key, '+', '-', 'COUNT', 1))[0] ?? [''])[0];
       const cp = (await pg.query<{ position: string }>(`SELECT position FROM stream_checkpoints WHERE name = 'live:trades'`)).rows[0]?.position;
       drained = depth === 0 && lastId !== '' && cp === lastId;
     }
@@ -240,7 +242,7 @@ async function main(): Promise<void> {
     let seenKeys = 0;
     let seenBytes = 0;
     for (let cursor = '0'; ; ) {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${RedisKeys.seenTradesPrefix}*`, 'COUNT', 100);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${SeenTrades.prefix}*`, 'COUNT', 100);
       for (const key of keys) {
         seenKeys++;
         seenBytes += Number((await redis.memory('USAGE', key, 'SAMPLES', 0)) ?? 0);

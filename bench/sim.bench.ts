@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { sleep } from '../test/support/wait';
 
 interface Stats {
   trades: { total: number };
@@ -26,7 +27,6 @@ function arg(name: string, fallback: string): string {
 const rates = arg('rates', '10000,30000,100000').split(',').map(Number);
 const seconds = Number(arg('seconds', '10'));
 const traders = arg('traders', '200');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
   const root = join(__dirname, '..');

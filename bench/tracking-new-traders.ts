@@ -17,7 +17,7 @@
  * `FIGURE vault_lookups_per_min`, `FIGURE rejected_429`.
  */
 import Redis from 'ioredis';
-import { RedisKeys } from '../src/redis/redis-keys';
+import { TradeEventsChannel } from '../src/redis/contracts/trade-events-channel';
 import { benchRedis, createBenchDatabase } from './support/infra';
 import { registerTraders } from './support/events';
 import { metric, parseMetrics } from './support/metrics';
@@ -81,7 +81,7 @@ export async function newTradersBench(o: NewTradersOptions): Promise<void> {
       const e = JSON.parse(message) as { trader_address: string };
       if (firstTrade.has(e.trader_address) && !firstEvent.has(e.trader_address)) firstEvent.set(e.trader_address, Date.now());
     });
-    await sub.subscribe(RedisKeys.tradeEventsChannel);
+    await sub.subscribe(TradeEventsChannel.channel);
 
     const start = Date.now();
     const end = start + o.minutes * 60_000;

@@ -8,7 +8,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import WebSocket from 'ws';
 import { TradeEventPayload } from '../../src/events/trade-event.payload';
-import { RedisKeys } from '../../src/redis/redis-keys';
+import { TradeEventsChannel } from '../../src/redis/contracts/trade-events-channel';
 import { percentile } from './report';
 import { sleep, TraderTruth } from './processes';
 
@@ -160,7 +160,7 @@ export class EventLog {
 export async function subscribeTradeEvents(redisUrl: string, log: EventLog): Promise<() => void> {
   const sub = new Redis(redisUrl);
   sub.on('message', (channel: string, message: string) => {
-    if (channel !== RedisKeys.tradeEventsChannel) return;
+    if (channel !== TradeEventsChannel.channel) return;
     const receivedAt = Date.now();
     try {
       log.add(JSON.parse(message) as TradeEventPayload, receivedAt);
@@ -168,7 +168,7 @@ export async function subscribeTradeEvents(redisUrl: string, log: EventLog): Pro
       /* not ours */
     }
   });
-  await sub.subscribe(RedisKeys.tradeEventsChannel);
+  await sub.subscribe(TradeEventsChannel.channel);
   return () => sub.disconnect();
 }
 

@@ -5,15 +5,16 @@
  */
 import { ChildProcess, spawn } from 'child_process';
 import { readFileSync } from 'fs';
-import { createServer } from 'net';
 import { join } from 'path';
+import { freePort, sleep } from '../../test/support/wait';
 
 /**
  * The checkout whose `dist/` is run: this one, or BENCH_APP_ROOT (e.g. a clean worktree built
  * apart, while a shared dist/ is being rebuilt by others).
  */
 export const ROOT = process.env.BENCH_APP_ROOT ?? join(__dirname, '..', '..');
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** One sleep and one free-port helper for tests, benches and drills (test/support/wait.ts). */
+export { freePort, sleep };
 
 const children = new Set<ChildProcess>();
 
@@ -44,16 +45,6 @@ export async function stopProcess(child: ChildProcess, graceMs = 12_000): Promis
   } finally {
     clearTimeout(timer);
   }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** /proc/<pid>: resident set (MB) and CPU time (user + system, seconds). */

@@ -15,15 +15,15 @@
 import { ChildProcess, spawn } from 'child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'fs';
 import Redis from 'ioredis';
-import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
-import { RedisKeys } from '../../src/redis/redis-keys';
+import { LeaderboardRecalculate } from '../../src/redis/contracts/leaderboard-recalculate';
 import { startSimulator } from '../../src/simulator';
 import type { SimulatorHandle } from '../../src/simulator/types';
 import { DEFAULT_WEIGHT_PER_MINUTE } from '../../src/simulator/weights';
+import { freePort, sleep, waitFor } from '../../test/support/wait';
 import { TcpProxy } from './tcp-proxy';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -34,33 +34,9 @@ const COINS = ['ETH', 'SOL', 'DOGE', 'AVAX', 'LINK', 'ARB', 'OP', 'SUI', 'APT', 
 const SETTLE_TIMEOUT_MS = 60_000;
 const RECOVERY_TIMEOUT_MS = 60_000;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (msg: string) => process.stdout.write(`[drill ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? done(addr.port) : fail(new Error('no port'))));
-    });
-  });
-}
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number, stepMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    await sleep(stepMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
 
 function dbUrl(name: string): string {
   const u = new URL(PG_ADMIN_URL);
@@ -96,10 +72,10 @@ async function startRedis(): Promise<{ port: number; stop(): Promise<void> }> {
   });
   const client = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on('error', () => undefined); // refused until the server listens
-  await waitFor('redis-server', async () => {
+  await waitFor(async () => {
     await client.connect().catch(() => undefined);
     return (await client.ping()) === 'PONG';
-  }, 10_000, 100);
+  }, 10_000, 100, 'redis-server');
   client.disconnect();
   return {
     port,
@@ -238,7 +214,6 @@ class System {
     this.traders = Array.from({ length: n }, () => `0x${[...Array(40)].map(() => Math.floor(Math.random() * 16).toString(16)).join('')}`);
     for (const t of this.traders) this.sim.control.trade({ coin: 'BTC', buyer: t, seller: this.makers[0], sz: '0.01' });
     await waitFor(
-      'the scripted traders to be baselined',
       () =>
         pg(this.dbUrl, async (c) => {
           const { rows } = await c.query('SELECT count(*) AS n FROM traders t JOIN live_baselines b ON b.trader_id = t.id WHERE t.address = ANY($1)', [this.traders]);
@@ -246,6 +221,7 @@ class System {
         }),
       45_000,
       250,
+      'the scripted traders to be baselined',
     );
   }
 
@@ -340,11 +316,11 @@ const SCENARIOS: Scenario[] = [
         c.query("INSERT INTO traders (address, first_seen_at, role_checked_at, role) SELECT a, now(), now(), 'user' FROM unnest($1::varchar[]) a", [fillers]),
       );
       // The drill's simulator and roles run the default budget (1200 per 60 s).
-      await waitFor('the exchange weight window to be full', async () => {
+      await waitFor(async () => {
         s.change('during');
         await sleep(1000);
         return s.sim.control.stats().weight.currentWindow >= 0.9 * DEFAULT_WEIGHT_PER_MINUTE;
-      }, 120_000, 0);
+      }, 120_000, 0, 'the exchange weight window to be full');
       const windowAtRestart = s.sim.control.stats().weight.currentWindow;
       // The restart without persistence: every connection drops, every key is gone, Redis accepts again.
       await s.redisProxy.cut();
@@ -456,7 +432,7 @@ async function poisonFrames(s: System): Promise<string> {
     s.change('during');
     await sleep(500);
   }
-  await waitFor('every poison counted', async () => (await rejected()) - before >= POISONS.length, 20_000);
+  await waitFor(async () => (await rejected()) - before >= POISONS.length, 20_000, 200, 'every poison counted');
   const stored = await pg(s.dbUrl, (c) => c.query(`SELECT count(*) AS n FROM fills WHERE tid = ANY($1::bigint[])`, [sent.map(String)]));
   if (Number(stored.rows[0].n) !== 0) throw new Error(`${stored.rows[0].n} poisoned trades stored`);
   for (const route of ['/api/v1/traders', '/traders', '/api/v1/events', '/api/v1/leaderboard', '/health/traders', '/api/v1/stats']) {
@@ -467,8 +443,8 @@ async function poisonFrames(s: System): Promise<string> {
     pg(s.dbUrl, (c) => c.query('SELECT coalesce(max(id), 0) AS id FROM leaderboard_generations WHERE computed_at IS NOT NULL')).then((r) => Number(r.rows[0].id));
   const last = await generation();
   const redis = new Redis(s.redisUrl);
-  await redis.set(RedisKeys.leaderboardRecalculateRequested, String(Date.now())).finally(() => redis.disconnect());
-  await waitFor('a leaderboard generation after the poison', async () => (await generation()) > last, 60_000, 500);
+  await redis.set(LeaderboardRecalculate.key, String(Date.now())).finally(() => redis.disconnect());
+  await waitFor(async () => (await generation()) > last, 60_000, 500, 'a leaderboard generation after the poison');
   return `${POISONS.length} poisoned trades rejected, none stored; routes 2xx; leaderboard computed`;
 }
 
@@ -507,7 +483,7 @@ async function runScenario(scenario: Scenario, ctx: { template: string; redisPor
   };
   try {
     for (const role of ROLES) await s.start(role);
-    await waitFor('every role healthy', () => s.healthy(), 60_000, 250);
+    await waitFor(() => s.healthy(), 60_000, 250, 'every role healthy');
     const bootedIn = Date.now() - started;
     s.connectClient();
     await s.baseline(6);
@@ -523,7 +499,6 @@ async function runScenario(scenario: Scenario, ctx: { template: string; redisPor
     // Recovered = a change made after the fault is stored, published and pushed to the Socket.IO
     // client, every role reports healthy, and (for exchange faults) /info answers again.
     await waitFor(
-      'a change to go through end to end',
       async () => {
         const probe = s.change('probe');
         const deadline = Date.now() + 2000;
@@ -535,10 +510,11 @@ async function runScenario(scenario: Scenario, ctx: { template: string; redisPor
       },
       RECOVERY_TIMEOUT_MS,
       0,
+      'a change to go through end to end',
     );
-    await waitFor('every role healthy after the fault', () => s.healthy(), RECOVERY_TIMEOUT_MS, 100);
+    await waitFor(() => s.healthy(), RECOVERY_TIMEOUT_MS, 100, 'every role healthy after the fault');
     if (scenario.rest) {
-      await waitFor('an answered /info request', async () => sim.control.stats().weight.totalConsumed > before.weight.totalConsumed, RECOVERY_TIMEOUT_MS, 100);
+      await waitFor(async () => sim.control.stats().weight.totalConsumed > before.weight.totalConsumed, RECOVERY_TIMEOUT_MS, 100, 'an answered /info request');
     }
     row.recoverySeconds = (Date.now() - restoredAt) / 1000;
     for (let i = 0; i < 3; i++) {
@@ -547,7 +523,6 @@ async function runScenario(scenario: Scenario, ctx: { template: string; redisPor
     }
     // Settle: every change stored and published (snapshot reconciliation covers stream gaps).
     await waitFor(
-      'every scripted change to be stored and published',
       async () => {
         for (const e of s.expected) {
           const events = await s.eventsOf(e);
@@ -557,6 +532,7 @@ async function runScenario(scenario: Scenario, ctx: { template: string; redisPor
       },
       SETTLE_TIMEOUT_MS,
       500,
+      'every scripted change to be stored and published',
     ).catch((err: Error) => (row.note += `; ${err.message}`));
     await sleep(1500); // late duplicates, late socket deliveries
 

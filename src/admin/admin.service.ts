@@ -3,9 +3,10 @@ import Redis from 'ioredis';
 import { DomainError } from '../common/domain-error';
 import { PLAIN_WS_PATH } from '../gateway/plain-ws.gateway';
 import { UPDATES_NAMESPACE } from '../gateway/updates.gateway';
-import { encodeCacheCleared } from '../leaderboard/leaderboard-cache.service';
 import { whileRedisReady } from '../redis/redis-availability';
-import { RedisKeys } from '../redis/redis-keys';
+import { LEADERBOARD_CACHE_PATTERNS, LeaderboardCacheKeys, encodeCacheCleared } from '../redis/contracts/leaderboard-cache';
+import { LeaderboardRecalculate, encodeRecalculateRequest } from '../redis/contracts/leaderboard-recalculate';
+import { TrackingSignals, raiseSignals } from '../redis/contracts/tracking-signals';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { TradersService } from '../traders/traders.service';
 import { CacheClearedDto, RecalculateQueuedDto, TrackQueuedDto } from './admin.dto';
@@ -14,7 +15,7 @@ import { CacheClearedDto, RecalculateQueuedDto, TrackQueuedDto } from './admin.d
  * The leaderboard cache's keys: `ts:cache:leaderboard:*` as the leaderboard names them, and the
  * same under Keyv's `::` namespace separator (the Nest cache stores `ts:cache::<key>`).
  */
-const CACHE_PATTERNS = [`${RedisKeys.leaderboardCachePrefix}*`, 'ts:cache::leaderboard:*'];
+const CACHE_PATTERNS = LEADERBOARD_CACHE_PATTERNS;
 const SCAN_COUNT = 500;
 
 /**
@@ -38,7 +39,7 @@ export class AdminService {
    */
   async track(address: string): Promise<TrackQueuedDto> {
     if (!(await this.traders.exists(address))) throw new DomainError('NOT_FOUND', `trader ${address} not found`);
-    const added = await whileRedisReady(this.redis, () => this.redis.zadd(RedisKeys.tradedSignals, 'NX', Date.now(), address));
+    const added = await whileRedisReady(this.redis, () => raiseSignals(this.redis, TrackingSignals.traded, [{ address, at: Date.now() }]));
     this.logger.log({ msg: 'admin queued a trader refresh', address, already_queued: added === 0 });
     return {
       queued: true,
@@ -56,7 +57,7 @@ export class AdminService {
   /** Asks the leaderboard worker (which polls the key) to recompute now. */
   async recalculateLeaderboard(): Promise<RecalculateQueuedDto> {
     const now = Date.now();
-    await whileRedisReady(this.redis, () => this.redis.set(RedisKeys.leaderboardRecalculateRequested, String(now)));
+    await whileRedisReady(this.redis, () => this.redis.set(LeaderboardRecalculate.key, encodeRecalculateRequest(now)));
     this.logger.log({ msg: 'admin requested a leaderboard recompute' });
     return { queued: true, requested_at: new Date(now).toISOString(), watch: 'leaderboard_updated' };
   }
@@ -73,7 +74,7 @@ export class AdminService {
       } while (cursor !== '0');
     }
     // Every api replica drops the pages it holds in memory too.
-    await whileRedisReady(this.redis, () => this.redis.publish(RedisKeys.leaderboardCacheClearedChannel, encodeCacheCleared(Date.now())));
+    await whileRedisReady(this.redis, () => this.redis.publish(LeaderboardCacheKeys.clearedChannel, encodeCacheCleared(Date.now())));
     this.logger.log({ msg: 'admin cleared the leaderboard cache', cleared });
     return { cleared };
   }

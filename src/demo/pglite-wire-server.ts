@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { createServer, Server, Socket } from 'net';
+import { sleep } from '../common/timers';
 
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
@@ -59,7 +60,7 @@ export class PgliteWireServer {
     const server = this.server;
     this.server = null;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    while (this.running) await new Promise((r) => setTimeout(r, 10));
+    while (this.running) await sleep(10);
   }
 
   private accept(socket: Socket): void {
@@ -148,7 +149,7 @@ export class PgliteWireServer {
     this.connections.delete(conn);
     for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i].conn === conn) this.queue.splice(i, 1);
     if (this.owner === conn) {
-      while (this.running) await new Promise((r) => setTimeout(r, 5));
+      while (this.running) await sleep(5);
       if (this.owner === conn) {
         await this.db.exec('ROLLBACK').catch(() => undefined);
         this.owner = null;

@@ -7,7 +7,7 @@ import type { PerpMeta, TradeRejection, WsTrade } from '../hyperliquid/hyperliqu
 import type { TradeRules } from '../hyperliquid/trade-validation';
 import { HyperliquidInfoClient } from '../hyperliquid/info.client';
 import { TradeStreamPool } from '../hyperliquid/trade-stream.pool';
-import { RedisKeys } from '../redis/redis-keys';
+import { DiscoveryMarkets, decodeMarkets, encodeMarkets } from '../redis/contracts/discovery-markets';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { reportStreamGap } from './stream-gaps';
 import { DiscoveryMetrics } from './discovery.metrics';
@@ -123,9 +123,10 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
    */
   private async startFromCachedMarkets(): Promise<void> {
     try {
-      const cached = await this.redis.get(RedisKeys.discoveryMarkets);
+      const cached = await this.redis.get(DiscoveryMarkets.key);
       if (!cached || this.pool.coins().length > 0 || this.abort.signal.aborted) return;
-      const listed = JSON.parse(cached) as string[];
+      const listed = decodeMarkets(cached);
+      if (!listed) return;
       this.tradeRules.universe ??= new Set(listed);
       const coins = popularAmong(listed, this.config.popularCoins);
       this.pool.setCoins(coins);
@@ -142,7 +143,7 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
       const listed = listedPerps(meta.items);
       // Every name meta lists (a delisted perp's last trades are still real trades).
       this.tradeRules.universe = new Set(meta.items.map((m) => m.name));
-      await this.redis.set(RedisKeys.discoveryMarkets, JSON.stringify(listed)).catch(() => undefined);
+      await this.redis.set(DiscoveryMarkets.key, encodeMarkets(listed)).catch(() => undefined);
       const coins = popularAmong(listed, this.config.popularCoins);
       const before = new Set(this.pool.coins());
       this.pool.setCoins(coins);

@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import type { WsTrade } from '../hyperliquid/hyperliquid.types';
-import { RedisKeys, TRADES_STREAM_MAXLEN } from '../redis/redis-keys';
+import { SeenTrades } from '../redis/contracts/seen-trades';
+import { TradesStream, encodeTradesEntry } from '../redis/contracts/trades-stream';
 import { reportStreamGap } from './stream-gaps';
 
 /** How long a trade's (coin, tid) is remembered for de-duplication, and the oldest trade handed on. */
@@ -17,13 +18,13 @@ const HANDOFF_LUA = `
 local fresh = {}
 local buckets = {}
 for i = 3, #ARGV, 3 do
-  local bucket = '${RedisKeys.seenTradesPrefix}' .. ARGV[i]
+  local bucket = '${SeenTrades.prefix}' .. ARGV[i]
   if redis.call('SADD', bucket, ARGV[i + 1]) == 1 then fresh[#fresh + 1] = ARGV[i + 2] end
   buckets[bucket] = true
 end
 for bucket in pairs(buckets) do redis.call('PEXPIRE', bucket, ARGV[2]) end
 if #fresh > 0 then
-  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 't', '[' .. table.concat(fresh, ',') .. ']')
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', '${TradesStream.field}', '[' .. table.concat(fresh, ',') .. ']')
 end
 return #fresh`;
 
@@ -33,7 +34,7 @@ return #fresh`;
  * inside the same script that appends, so two replicas holding the same trade never both pass it
  * on. Trades older than the seen window are not handed on (they could be replays the window no
  * longer remembers); the ledger still stores them, and their span is reported as a stream gap
- * (`ts:stream:gaps`), so tracking reconciles the traders active around it.
+ * (the stream gaps list), so tracking reconciles the traders active around it.
  *
  * With the in-process demo Redis (one process, no replicas; its Lua cannot reach its streams) the
  * seen-set is a local map instead.
@@ -52,9 +53,9 @@ export class LiveTradeHandoff {
     if (recent.length < trades.length) await this.reportGap(trades.filter((t) => t.time < now - SEEN_WINDOW_MS));
     if (recent.length === 0) return 0;
     if (this.inProcess) return this.sendLocal(recent, now);
-    const args: string[] = [String(TRADES_STREAM_MAXLEN), String(SEEN_WINDOW_MS + BUCKET_MS)];
-    for (const t of recent) args.push(String(Math.floor(t.time / BUCKET_MS)), `${t.coin}:${t.tid}`, JSON.stringify(t));
-    return Number(await this.redis.eval(HANDOFF_LUA, 1, RedisKeys.tradesStream, ...args));
+    const args: string[] = [String(TradesStream.maxlen), String(SEEN_WINDOW_MS + BUCKET_MS)];
+    for (const t of recent) args.push(String(Math.floor(t.time / BUCKET_MS)), SeenTrades.member(t.coin, t.tid), JSON.stringify(t));
+    return Number(await this.redis.eval(HANDOFF_LUA, 1, TradesStream.key, ...args));
   }
 
   private async reportGap(old: readonly WsTrade[]): Promise<void> {
@@ -75,7 +76,7 @@ export class LiveTradeHandoff {
       return true;
     });
     if (fresh.length > 0) {
-      await this.redis.xadd(RedisKeys.tradesStream, 'MAXLEN', '~', TRADES_STREAM_MAXLEN, '*', 't', JSON.stringify(fresh));
+      await this.redis.xadd(TradesStream.key, 'MAXLEN', '~', TradesStream.maxlen, '*', ...encodeTradesEntry(fresh));
     }
     // Insertion order is roughly time order: forget from the front.
     for (const [key, time] of this.localSeen) {

@@ -3,7 +3,7 @@ import { performance } from 'perf_hooks';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import type { WsTrade } from '../hyperliquid/hyperliquid.types';
-import { RedisKeys } from '../redis/redis-keys';
+import { TrackingSignals, raiseSignals } from '../redis/contracts/tracking-signals';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { DiscoveryMetrics } from './discovery.metrics';
 import { FillsRepository, StoredBatch } from './fills.repository';
@@ -292,10 +292,8 @@ export class TradeIngestService implements OnModuleInit, BeforeApplicationShutdo
           if (prev === undefined || t.time < prev) oldest.set(a, t.time);
         }
       }
-      const zargs: Array<string | number> = [];
-      for (const [address, time] of oldest) zargs.push(time, address);
       try {
-        await this.redis.zadd(RedisKeys.tradedSignals, 'NX', ...zargs);
+        await raiseSignals(this.redis, TrackingSignals.traded, [...oldest].map(([address, at]) => ({ address, at })));
         this.signals.release(seq, items.length);
         this.updatePressure();
         this.redisDownSince = null;

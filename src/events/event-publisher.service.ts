@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Counter, Registry } from 'prom-client';
-import { RedisKeys } from '../redis/redis-keys';
+import { TradeEventsChannel, encodeTradeEvent } from '../redis/contracts/trade-events-channel';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { EventOutboxRepository } from './event-outbox.repository';
 import type { TradeEventPayload } from './trade-event.payload';
@@ -86,7 +86,7 @@ export class EventPublisher implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async send(events: TradeEventPayload[]): Promise<void> {
     const pipeline = this.redis.pipeline();
-    for (const e of events) pipeline.publish(RedisKeys.tradeEventsChannel, JSON.stringify(e));
+    for (const e of events) pipeline.publish(TradeEventsChannel.channel, encodeTradeEvent(e));
     const results = await pipeline.exec();
     const failed = results?.find(([err]) => err);
     if (!results || failed) throw failed?.[0] ?? new Error('pipeline aborted');

@@ -1,43 +1,9 @@
 import { isoOrNull } from '../common/timestamps';
+import type { TradeEventDetails, TradeEventPayload, TradeEventType } from '../redis/contracts/trade-events-channel';
 
-/** The contract's position-change kinds. */
-export type TradeEventType =
-  | 'position_opened'
-  | 'position_closed'
-  | 'position_increased'
-  | 'position_decreased'
-  | 'position_flipped';
-
-/** `details` of a trade_event, as CONTRACT.md gives it (snake_case, decimal strings). */
-export interface TradeEventDetails {
-  coin: string;
-  previous_size: string;
-  current_size: string;
-  size_change: string;
-  side: 'long' | 'short';
-  entry_price: string | null;
-  mark_price?: string;
-  /** `stream` (derived from the public trade stream) or `snapshot` (seen in clearinghouseState). */
-  source: 'stream' | 'snapshot';
-  [extra: string]: unknown;
-}
-
-/** The `trade_event` message: stored first, then published on Redis `trade_events`, then to clients. */
-export interface TradeEventPayload {
-  id: number;
-  trader_id: number;
-  trader_address: string;
-  /** Null only when the stored value cannot be read as a date (a bad row must not fail a page or the relay). */
-  timestamp: string | null;
-  event_type: TradeEventType;
-  details: TradeEventDetails;
-}
-
-/** The `leaderboard_updated` message (Redis channel of the same name, then to clients). */
-export interface LeaderboardUpdatedPayload {
-  computed_at: string;
-  count: number;
-}
+/** The channels' message types are declared with their channels (redis/contracts/). */
+export type { TradeEventDetails, TradeEventPayload, TradeEventType } from '../redis/contracts/trade-events-channel';
+export type { LeaderboardUpdatedPayload } from '../redis/contracts/leaderboard-updated-channel';
 
 /** A trade_events row as read with plain SQL (snake_case columns). */
 export interface TradeEventRow {

@@ -1,17 +1,7 @@
 import type Redis from 'ioredis';
-import { RedisKeys } from '../redis/redis-keys';
+import { TradeEventsChannel, decodeTradeEvent } from '../redis/contracts/trade-events-channel';
 import type { TradeEventPayload } from './trade-event.payload';
 import { dropConnection } from '../redis/redis-availability';
-
-/** Parses a `trade_events` message; null when it is not one. */
-export function decodeTradeEvent(raw: string): TradeEventPayload | null {
-  try {
-    const e = JSON.parse(raw) as TradeEventPayload;
-    return typeof e?.id === 'number' && typeof e.trader_address === 'string' && typeof e.details?.coin === 'string' ? e : null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Subscribes a dedicated connection (a duplicate of `redis`) to the stored trade events, for
@@ -27,10 +17,10 @@ export async function subscribeTradeEvents(
   const sub = redis.duplicate({ connectionName: `traderscout:${name}` });
   sub.on('error', () => undefined);
   sub.on('message', (channel: string, raw: string) => {
-    if (channel !== RedisKeys.tradeEventsChannel) return;
+    if (channel !== TradeEventsChannel.channel) return;
     const event = decodeTradeEvent(raw);
     if (event) onEvent(event);
   });
-  await sub.subscribe(RedisKeys.tradeEventsChannel);
+  await sub.subscribe(TradeEventsChannel.channel);
   return () => dropConnection(sub);
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { randomBytes } from 'crypto';
 import { hostname } from 'os';
 import Redis from 'ioredis';
-import { RedisKeys } from '../redis/redis-keys';
+import { WsConnections, decodeConnectionReport, encodeConnectionReport } from '../redis/contracts/ws-connections';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { GatewayMetrics, Transport } from './gateway.metrics';
 
@@ -45,7 +45,7 @@ export class ConnectionCountService implements OnApplicationBootstrap, OnApplica
     if (this.pending) clearTimeout(this.pending);
     this.timer = null;
     this.pending = null;
-    await this.redis.hdel(RedisKeys.wsConnections, this.instanceId).catch(() => undefined);
+    await this.redis.hdel(WsConnections.key, this.instanceId).catch(() => undefined);
   }
 
   changed(transport: Transport, delta: 1 | -1): void {
@@ -67,25 +67,21 @@ export class ConnectionCountService implements OnApplicationBootstrap, OnApplica
 
   /** Clients connected to every api replica (this one counted live, the others as last reported). */
   async cluster(): Promise<{ total: number; instances: number }> {
-    const entries = await this.redis.hgetall(RedisKeys.wsConnections);
+    const entries = await this.redis.hgetall(WsConnections.key);
     const now = Date.now();
     let total = this.local().total;
     let instances = 1;
     const stale: string[] = [];
     for (const [id, raw] of Object.entries(entries)) {
       if (id === this.instanceId) continue;
-      try {
-        const { n, at } = JSON.parse(raw) as { n: number; at: number };
-        if (now - at > STALE_MS) stale.push(id);
-        else {
-          total += n;
-          instances++;
-        }
-      } catch {
-        stale.push(id);
+      const report = decodeConnectionReport(raw);
+      if (!report || now - report.at > STALE_MS) stale.push(id);
+      else {
+        total += report.n;
+        instances++;
       }
     }
-    if (stale.length > 0) await this.redis.hdel(RedisKeys.wsConnections, ...stale).catch(() => undefined);
+    if (stale.length > 0) await this.redis.hdel(WsConnections.key, ...stale).catch(() => undefined);
     return { total, instances };
   }
 
@@ -93,8 +89,8 @@ export class ConnectionCountService implements OnApplicationBootstrap, OnApplica
     try {
       await this.redis
         .multi()
-        .hset(RedisKeys.wsConnections, this.instanceId, JSON.stringify({ n: this.local().total, at: Date.now() }))
-        .pexpire(RedisKeys.wsConnections, STALE_MS * 4)
+        .hset(WsConnections.key, this.instanceId, encodeConnectionReport({ n: this.local().total, at: Date.now() }))
+        .pexpire(WsConnections.key, STALE_MS * 4)
         .exec();
     } catch (err) {
       this.logger.debug({ msg: 'connection count report failed', error: (err as Error).message });

@@ -8,12 +8,12 @@ import {
 } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { LeaderboardUpdatedPayload, TradeEventPayload } from '../events/trade-event.payload';
-import { RedisKeys } from '../redis/redis-keys';
+import { LeaderboardUpdatedChannel, parseLeaderboardMessage } from '../redis/contracts/leaderboard-updated-channel';
+import { TradeEventsChannel, parseTradeEventMessage } from '../redis/contracts/trade-events-channel';
 import { REDIS_SUBSCRIBER } from '../redis/redis.tokens';
 import { GatewayMetrics } from './gateway.metrics';
 import { PlainWsGateway } from './plain-ws.gateway';
 import { RecentIds } from './recent-ids';
-import { parseLeaderboardMessage, parseTradeEventMessage } from './relay-message';
 import { UpdatesGateway } from './updates.gateway';
 import { EventOutboxRepository } from '../events/event-outbox.repository';
 
@@ -39,7 +39,7 @@ export class EventRelayService implements OnApplicationBootstrap, BeforeApplicat
   private readonly logger = new Logger(EventRelayService.name);
   private readonly seenEvents = new RecentIds<number>(RECENT_IDS);
   private readonly seenLeaderboards = new RecentIds<string>(64);
-  private readonly channels = [RedisKeys.tradeEventsChannel, RedisKeys.leaderboardChannel];
+  private readonly channels = [TradeEventsChannel.channel, LeaderboardUpdatedChannel.channel];
   private linkLostAt: number | null = null;
   private stopped = false;
 
@@ -106,12 +106,12 @@ export class EventRelayService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private readonly onMessage = (channel: string, message: string): void => {
-    if (channel === RedisKeys.tradeEventsChannel) {
+    if (channel === TradeEventsChannel.channel) {
       this.metrics.received.labels(channel).inc();
       const parsed = parseTradeEventMessage(message);
       if (parsed.ok) this.deliverTradeEvent(parsed.value);
       else this.invalid(channel, parsed.error);
-    } else if (channel === RedisKeys.leaderboardChannel) {
+    } else if (channel === LeaderboardUpdatedChannel.channel) {
       this.metrics.received.labels(channel).inc();
       const parsed = parseLeaderboardMessage(message);
       if (parsed.ok) this.deliverLeaderboard(parsed.value);

@@ -4,7 +4,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import Redis from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '../config/app-config';
-import { RedisKeys } from '../redis/redis-keys';
+import { SocketIoAdapter } from '../redis/contracts/socket-io-adapter';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { ClientLimitsService } from './client-limits.service';
 import { originAllowed } from './origin-policy';
@@ -47,7 +47,7 @@ export class RedisIoAdapter extends IoAdapter {
     if (!this.subClient) throw new Error('RedisIoAdapter.connectRedis() must be awaited before the app starts');
     const pub = this.app.get<Redis>(REDIS_CLIENT);
     // Pub/sub channels are server-wide: apps on different logical databases keep separate rooms.
-    const key = `${RedisKeys.socketIoAdapterKey}:${pub.options.db ?? 0}`;
+    const key = SocketIoAdapter.key(pub.options.db ?? 0);
     // REDIS_URL=memory:// is a single process: no replicas to join, the default adapter serves.
     if (!this.config.inMemoryRedis) server.adapter(createAdapter(pub, this.subClient, { key }));
     return server;

@@ -11,6 +11,7 @@ import {
 } from '@nestjs/websockets';
 import type { IncomingMessage } from 'http';
 import type { Namespace, Socket } from 'socket.io';
+import { sleep } from '../common/timers';
 import type { LeaderboardUpdatedPayload, TradeEventPayload } from '../events/trade-event.payload';
 import { CLOSE_GRACE_MS, MAX_BUFFERED_BYTES, MAX_QUEUED_PACKETS, RATE_LIMITED } from './client-limits';
 import { ClientLimitsService } from './client-limits.service';
@@ -42,8 +43,6 @@ interface EngineConnection {
   once(event: 'close', fn: () => void): void;
   prependListener(event: 'data', fn: () => void): void;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export type SubscriptionAck = ({ ok: true } & SubscriptionReply) | { ok: false; error: string };
 

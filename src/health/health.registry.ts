@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
-import { withTimeout } from '../common/with-timeout';
+import { withTimeout } from '../common/timers';
 
 export interface HealthIndicator {
   name: string;

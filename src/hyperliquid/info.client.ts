@@ -1,3 +1,4 @@
+import { sleep } from '../common/timers';
 import { fullJitterDelay } from './backoff';
 import type {
   Fill,
@@ -164,17 +165,3 @@ export class HyperliquidInfoClient {
   }
 }
 
-/** Waits `ms`, or rejects when `signal` aborts; never leaves a listener on the (long-lived) signal. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'events';
 import WebSocket from 'ws';
+import { sleep } from '../common/timers';
 import { fullJitterDelay } from './backoff';
 import type { TradeRejection, WsTrade } from './hyperliquid.types';
 import { DEFAULT_TRADE_RULES, TradeRules } from './trade-validation';
@@ -246,7 +247,7 @@ export class TradeStreamConnection extends EventEmitter {
         }
         if (method === 'subscribe') this.subscribed.add(coin);
         else this.subscribed.delete(coin);
-        await new Promise((r) => setTimeout(r, this.opts.subscribeIntervalMs));
+        await sleep(this.opts.subscribeIntervalMs);
       }
     } finally {
       this.syncing = false;

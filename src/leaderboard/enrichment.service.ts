@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { hostname } from 'os';
+import { sleep } from '../common/timers';
 import { HyperliquidInfoClient } from '../hyperliquid/info.client';
 import { maxWeight } from '../hyperliquid/weights';
 import { RateBudget } from '../rate-budget/rate-budget';
@@ -183,17 +184,3 @@ export class EnrichmentService implements OnApplicationBootstrap, BeforeApplicat
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}

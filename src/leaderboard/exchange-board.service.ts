@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { ExchangeBoardClient } from '../hyperliquid/exchange-board.client';
-import { RedisKeys } from '../redis/redis-keys';
+import { LeaderboardRecalculate, encodeRecalculateRequest } from '../redis/contracts/leaderboard-recalculate';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { ExchangeBoardRepository } from './exchange-board.repository';
 
@@ -89,6 +89,6 @@ export class ExchangeBoardService implements OnApplicationBootstrap, BeforeAppli
     this.lastRead = { at: new Date(), rows: board.rows.length, newTraders: added };
     this.logger.log({ msg: 'exchange leaderboard read', rows: board.rows.length, new_traders: added, invalid: board.invalid, duration_ms: durationMs });
     // The next leaderboard run lists them (the workers poll the key every 2 s).
-    await this.redis.set(RedisKeys.leaderboardRecalculateRequested, String(Date.now())).catch(() => undefined);
+    await this.redis.set(LeaderboardRecalculate.key, encodeRecalculateRequest(Date.now())).catch(() => undefined);
   }
 }

@@ -1,19 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'crypto';
 import Redis from 'ioredis';
+import { withTimeout } from '../common/timers';
 import { AppConfig } from '../config/app-config';
-import { RedisKeys } from '../redis/redis-keys';
+import { LeaderboardCacheKeys } from '../redis/contracts/leaderboard-cache';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { LeaderboardApiMetrics } from './leaderboard-api.metrics';
-
-/** The `ts:leaderboard:cache-cleared` message: when the cache was cleared (epoch ms). */
-export const encodeCacheCleared = (at: number): string => String(at);
 
 /** A cache operation slower than this counts as failed: the request goes to PostgreSQL instead. */
 const CACHE_TIMEOUT_MS = 1000;
 
 /**
- * The leaderboard page cache in Redis: `ts:cache:leaderboard:<generation>:<hash of the normalised
+ * The leaderboard page cache in Redis: `<LeaderboardCacheKeys.prefix><generation>:<hash of the normalised
  * parameters>`, TTL LEADERBOARD_CACHE_TTL_SECONDS. A new generation changes every key, so readers
  * never see a page of an older board; old keys simply expire. Every failure (Redis down, slow,
  * erroring) is a miss, never an error for the client.
@@ -31,7 +29,7 @@ export class LeaderboardCache {
 
   key(generation: number, params: object): string {
     const hash = createHash('sha1').update(JSON.stringify(params)).digest('hex').slice(0, 24);
-    return `${RedisKeys.leaderboardCachePrefix}${generation}:${hash}`;
+    return LeaderboardCacheKeys.key(generation, hash);
   }
 
   async get(key: string): Promise<string | null> {
@@ -64,12 +62,3 @@ export class LeaderboardCache {
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
-import { RedisKeys } from '../redis/redis-keys';
+import { LeaderboardCacheKeys } from '../redis/contracts/leaderboard-cache';
+import { LeaderboardUpdatedChannel } from '../redis/contracts/leaderboard-updated-channel';
 import { REDIS_SUBSCRIBER } from '../redis/redis.tokens';
 import { GenerationRow, LeaderboardReadRepository } from './leaderboard-read.repository';
 
@@ -56,14 +57,14 @@ export class LeaderboardGenerations implements OnApplicationBootstrap, OnApplica
   }
 
   private readonly subscribe = (): void => {
-    this.subscriber.subscribe(RedisKeys.leaderboardChannel, RedisKeys.leaderboardCacheClearedChannel).catch((err: Error) =>
+    this.subscriber.subscribe(LeaderboardUpdatedChannel.channel, LeaderboardCacheKeys.clearedChannel).catch((err: Error) =>
       this.logger.warn({ msg: 'could not subscribe to the leaderboard channels', error: err.message }),
     );
   };
 
   private readonly onMessage = (channel: string): void => {
-    if (channel === RedisKeys.leaderboardCacheClearedChannel) this.clears++;
-    if (channel !== RedisKeys.leaderboardChannel) return;
+    if (channel === LeaderboardCacheKeys.clearedChannel) this.clears++;
+    if (channel !== LeaderboardUpdatedChannel.channel) return;
     this.checkedAt = 0;
     void this.refreshOnce().catch(() => undefined);
   };

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { SchedulerRegistry } from '@nestjs/schedule';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
-import { RedisKeys } from '../redis/redis-keys';
+import { LeaderboardRecalculate } from '../redis/contracts/leaderboard-recalculate';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { LeaderboardComputeRepository } from './leaderboard-compute.repository';
 import { LeaderboardService, RunReason } from './leaderboard.service';
@@ -45,10 +45,10 @@ export class LeaderboardScheduler implements OnApplicationBootstrap {
     if (this.ticking) return;
     this.ticking = true;
     try {
-      const requested = await this.redis.getdel(RedisKeys.leaderboardRecalculateRequested).catch(() => null);
+      const requested = await this.redis.getdel(LeaderboardRecalculate.key).catch(() => null);
       if (requested !== null) {
         const done = await this.run('admin');
-        if (done === false) await this.redis.set(RedisKeys.leaderboardRecalculateRequested, requested, 'NX').catch(() => undefined);
+        if (done === false) await this.redis.set(LeaderboardRecalculate.key, requested, 'NX').catch(() => undefined);
         return;
       }
       const latest = await this.repo.latestStatus();

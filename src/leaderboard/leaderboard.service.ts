@@ -1,8 +1,11 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
-import type { LeaderboardUpdatedPayload } from '../events/trade-event.payload';
-import { RedisKeys } from '../redis/redis-keys';
+import {
+  type LeaderboardUpdatedPayload,
+  LeaderboardUpdatedChannel,
+  encodeLeaderboardUpdated,
+} from '../redis/contracts/leaderboard-updated-channel';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { EnrichmentService } from './enrichment.service';
 import { ComputedGeneration, LeaderboardComputeRepository } from './leaderboard-compute.repository';
@@ -97,7 +100,7 @@ export class LeaderboardService implements BeforeApplicationShutdown {
   private async announce(result: ComputedGeneration): Promise<void> {
     const payload: LeaderboardUpdatedPayload = { computed_at: result.computedAt.toISOString(), count: result.count };
     try {
-      await this.redis.publish(RedisKeys.leaderboardChannel, JSON.stringify(payload));
+      await this.redis.publish(LeaderboardUpdatedChannel.channel, encodeLeaderboardUpdated(payload));
     } catch (err) {
       this.logger.warn({ msg: 'could not publish leaderboard_updated', generation: result.id, error: (err as Error).message });
     }

@@ -1,11 +1,16 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { sleep } from '../common/timers';
 import { AppConfig } from '../config/app-config';
 import { EventPublisher } from '../events/event-publisher.service';
 import type { WsTrade } from '../hyperliquid/hyperliquid.types';
 import { fitsLedger } from '../hyperliquid/trade-validation';
-import { RedisKeys } from '../redis/redis-keys';
+import { type StreamEntry } from '../redis/contracts/contract';
+import { LeaderLocks } from '../redis/contracts/leader-locks';
+import { SnapshotsStream, decodeSnapshotEntry } from '../redis/contracts/snapshots-stream';
+import { TrackingSignals, raiseSignals } from '../redis/contracts/tracking-signals';
+import { TradesStream, decodeTradesEntry } from '../redis/contracts/trades-stream';
 import { dropConnection } from '../redis/redis-availability';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { DEFAULT_FIRST_SIGHT } from './first-sight';
@@ -72,7 +77,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
     private readonly config: AppConfig,
     registry: Registry,
   ) {
-    this.lock = new LeaderLock(redis, 'ts:lock:live-applier', 15_000);
+    this.lock = new LeaderLock(redis, LeaderLocks.liveApplier, 15_000);
     const registers = [registry];
     this.applied = new Counter({ name: 'live_applied_total', help: 'Trades and snapshots applied to live positions (refused_trade: a trade that does not fit the ledger, skipped)', labelNames: ['kind'], registers });
     this.commitSeconds = new Histogram({
@@ -155,9 +160,9 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
     if (tradesFrom !== '0-0') {
       let from = String(Date.now() - REREAD_MS);
       for (;;) {
-        const entries = (await this.reader!.xrange(RedisKeys.tradesStream, from, tradesFrom, 'COUNT', 200)) as Array<[string, string[]]>;
+        const entries = (await this.reader!.xrange(TradesStream.key, from, tradesFrom, 'COUNT', 200)) as StreamEntry[];
         for (const [, fields] of entries) {
-          for (const t of JSON.parse(fields[1]) as WsTrade[]) book.rememberTrade(t);
+          for (const t of decodeTradesEntry<WsTrade>(fields)) book.rememberTrade(t);
           remembered++;
         }
         if (entries.length < 200) break;
@@ -179,11 +184,11 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
       'BLOCK',
       BLOCK_MS,
       'STREAMS',
-      RedisKeys.tradesStream,
-      RedisKeys.snapshotsStream,
+      TradesStream.key,
+      SnapshotsStream.key,
       this.cursors[TRADES],
       this.cursors[SNAPSHOTS],
-    )) as Array<[string, Array<[string, string[]]>]> | null;
+    )) as Array<[string, StreamEntry[]]> | null;
     this.pruneEvery(PRUNE_MS);
     if (!res) {
       this.lastStepAt = Date.now();
@@ -197,10 +202,9 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
     let lastTradeTime = 0;
     for (const [stream, entries] of res) {
       for (const [id, fields] of entries) {
-        const payload = fields[1];
-        if (stream === RedisKeys.tradesStream) {
+        if (stream === TradesStream.key) {
           next[TRADES] = id;
-          const trades = JSON.parse(payload) as WsTrade[];
+          const trades = decodeTradesEntry<WsTrade>(fields);
           for (const t of trades) {
             // Checked at the boundary already; one that slipped past must not fail every commit.
             if (!fitsLedger(t)) {
@@ -215,7 +219,9 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
           this.applied.inc({ kind: 'trade' }, trades.length);
         } else {
           next[SNAPSHOTS] = id;
-          const snap = decodeSnapshot(payload);
+          const message = decodeSnapshotEntry(fields);
+          if (message === undefined) continue;
+          const snap = decodeSnapshot(message);
           const outcome = this.book.applySnapshot(snap.input, out);
           this.applied.inc({ kind: outcome.stale ? 'stale_snapshot' : outcome.superseded ? 'superseded_snapshot' : 'snapshot' });
           if (outcome.stale || outcome.superseded) continue;
@@ -280,7 +286,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
   private async handOffVaultSuspects(now: number): Promise<void> {
     const flagged = this.vaultWatch.take();
     if (flagged.length === 0) return;
-    await this.redis.zadd(RedisKeys.vaultSuspects, 'NX', ...flagged.flatMap((a) => [now, a])).catch((err: Error) =>
+    await raiseSignals(this.redis, TrackingSignals.vaultSuspects, flagged.map((address) => ({ address, at: now }))).catch((err: Error) =>
       this.logger.warn({ msg: 'cannot hand vault suspects to tracking', count: flagged.length, error: (err as Error).message }),
     );
   }
@@ -293,14 +299,9 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
     const suspects = this.risk.sweep();
     if (suspects.length === 0) return;
     for (const s of suspects) this.suspects.inc({ reason: s.reason });
-    const args: Array<string | number> = [];
-    for (const s of suspects) args.push(now, s.address);
-    await this.redis.zadd(RedisKeys.reconcileSignals, 'NX', ...args).catch((err: Error) =>
+    await raiseSignals(this.redis, TrackingSignals.reconcile, suspects.map((s) => ({ address: s.address, at: now }))).catch((err: Error) =>
       this.logger.warn({ msg: 'cannot hand suspects to tracking', count: suspects.length, error: err.message }),
     );
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}

@@ -2,7 +2,7 @@ import { Global, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Gauge, Registry } from 'prom-client';
 import { AppConfig } from '../config/app-config';
-import { RedisKeys } from '../redis/redis-keys';
+import { RateBudgetKeys } from '../redis/contracts/rate-budget';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { RateBudget } from './rate-budget';
 
@@ -66,7 +66,7 @@ export class RateBudgetMetrics implements OnModuleInit {
       inject: [REDIS_CLIENT, AppConfig],
       useFactory: (redis: Redis, config: AppConfig) =>
         new RateBudget(redis, {
-          keyPrefix: RedisKeys.budgetPrefix,
+          keyPrefix: RateBudgetKeys.prefix,
           weightPerMinute: config.rateLimitWeightPerMinute,
           windowMs: config.rateLimitWindowSeconds * 1000,
           // 2 s at the real 60 s window (≥ 0.5 s): requests reach the exchange within it of their

@@ -12,6 +12,8 @@ import {
   windowMember,
   withJitter,
 } from './budget-math';
+import { sleep } from '../common/timers';
+import { rateBudgetBase, rateBudgetLowShareKey, rateBudgetScriptKeys } from '../redis/contracts/rate-budget';
 import { LowPriorityShare, lowPriorityLimit } from './low-priority-share';
 import { REPORT_429_SCRIPT, RESERVE_SCRIPT, SETTLE_SCRIPT, USAGE_SCRIPT } from './rate-budget.scripts';
 import type {
@@ -85,8 +87,8 @@ export class RateBudget {
     assertWeight(opts.weightPerMinute, Number.MAX_SAFE_INTEGER, 'weightPerMinute');
     this.weightPerMinute = opts.weightPerMinute;
     this.windowMs = effectiveWindowMs(opts.windowMs ?? DEFAULT_WINDOW_MS, opts.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS);
-    const base = `${opts.keyPrefix}:{${opts.identity ?? 'default'}}`;
-    this.keys = ['window', 'total', 'queue', 'queue-exp', 'seq', 'paused-until', '429-count', 'epoch'].map((k) => `${base}:${k}`);
+    const base = rateBudgetBase(opts.keyPrefix, opts.identity ?? 'default');
+    this.keys = rateBudgetScriptKeys(base);
     this.seedWhenLost = opts.assumeSpentWhenLost ?? false;
     this.schedule = backoffSchedule(opts.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS, opts.backoffCapMs ?? DEFAULT_BACKOFF_CAP_MS);
     this.resetMs = opts.backoffResetMs ?? 600_000;
@@ -96,7 +98,7 @@ export class RateBudget {
     this.lowShare =
       opts.lowPriorityPercent === undefined
         ? null
-        : new LowPriorityShare(redis, `${base}:low-share`, lowPriorityLimit(this.weightPerMinute, opts.lowPriorityPercent), this.windowMs);
+        : new LowPriorityShare(redis, rateBudgetLowShareKey(base), lowPriorityLimit(this.weightPerMinute, opts.lowPriorityPercent), this.windowMs);
   }
 
   /** The Redis keys of this budget (window, total, queue, queue-exp, seq, paused-until, 429-count, epoch). */
@@ -290,17 +292,3 @@ function newId(): string {
   return randomBytes(9).toString('base64url');
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

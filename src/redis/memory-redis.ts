@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import type Redis from 'ioredis';
+import { sleep } from '../common/timers';
 import { MemoryStreams } from './memory-streams';
 
 /** REDIS_URL=memory:// (the one-command demo): in-process stand-ins, one process running every role. */
@@ -93,7 +94,7 @@ function patch(client: Redis): Redis {
         if (value !== null) return [key, value];
       }
       if (Date.now() >= deadline) return null;
-      await new Promise((r) => setTimeout(r, BLOCK_POLL_MS));
+      await sleep(BLOCK_POLL_MS);
     }
   };
 

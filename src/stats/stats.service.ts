@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
+import { withTimeout } from '../common/timers';
 import { isoOrNull } from '../common/timestamps';
 import { AppConfig } from '../config/app-config';
 import { ConnectionCountService } from '../gateway/connection-count.service';
 import { RateBudget } from '../rate-budget/rate-budget';
-import { RedisKeys } from '../redis/redis-keys';
+import { TrackingSignals } from '../redis/contracts/tracking-signals';
+import { TradesStream } from '../redis/contracts/trades-stream';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { FreshnessItemDto, StatsDto, TradersFreshnessDto } from './stats.dto';
 import { DatabaseCounts, StatsRepository } from './stats.repository';
@@ -16,13 +18,7 @@ const REDIS_TIMEOUT_MS = 1_000;
 const NEWEST_TRADE_STALE_S = 300;
 const SNAPSHOT_STALE_S = 24 * 3600;
 
-function timeout<T>(p: Promise<T>, ms = REDIS_TIMEOUT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), ms))),
-  ]).finally(() => clearTimeout(timer));
-}
+const timeout = <T>(p: Promise<T>): Promise<T> => withTimeout(p, REDIS_TIMEOUT_MS);
 
 const settled = <T>(r: PromiseSettledResult<T>): T | null => (r.status === 'fulfilled' ? r.value : null);
 
@@ -44,9 +40,9 @@ export class StatsService {
       timeout(this.redis.ping()),
       timeout(this.budget.usage()),
       timeout(this.connections.cluster()),
-      timeout(this.redis.zcard(RedisKeys.tradedSignals)),
-      timeout(this.redis.xrevrange(RedisKeys.tradesStream, '+', '-', 'COUNT', 1)),
-      timeout(this.redis.xlen(RedisKeys.tradesStream)),
+      timeout(this.redis.zcard(TrackingSignals.traded)),
+      timeout(this.redis.xrevrange(TradesStream.key, '+', '-', 'COUNT', 1)),
+      timeout(this.redis.xlen(TradesStream.key)),
     ]);
     if (counts.status === 'rejected') throw counts.reason;
     const local = this.connections.local();

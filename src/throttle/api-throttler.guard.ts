@@ -1,11 +1,11 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request } from 'express';
-import { RedisKeys } from '../redis/redis-keys';
+import { ApiThrottle } from '../redis/contracts/api-throttle';
 
 /** The limiter's key of a client (its normalised IP) for one throttler: one count over every public route. */
 export function throttleKey(name: string, tracker: string): string {
-  return `${RedisKeys.throttlePrefix}:${name}:${tracker}`;
+  return ApiThrottle.key(name, tracker);
 }
 
 /** Probes and scrapes are never limited: a throttled liveness probe would restart a healthy pod. */

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import Redis from 'ioredis';
+import { sleep, withTimeout } from '../common/timers';
 import { ThrottleRecord, ThrottleSync, ThrottleWindow } from './throttle-window';
 
 /** A key whose last answer from Redis is older than this waits for Redis before its next decision. */
@@ -113,7 +114,7 @@ export class BatchedThrottlerStorage implements ThrottlerStorage {
   /** Resolves once a batch holding every hit counted so far has been answered (or failed). */
   private flushSoon(): Promise<void> {
     this.next ??= (this.running ?? Promise.resolve()).then(async () => {
-      if (this.lastBatch > 1) await new Promise((r) => setTimeout(r, BATCH_GAP_MS));
+      if (this.lastBatch > 1) await sleep(BATCH_GAP_MS);
       this.next = null;
       this.running = this.flush().finally(() => (this.running = null));
       return this.running;
@@ -156,10 +157,3 @@ export class BatchedThrottlerStorage implements ThrottlerStorage {
   }
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))),
-  ]).finally(() => clearTimeout(timer));
-}

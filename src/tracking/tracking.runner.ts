@@ -3,7 +3,8 @@ import Redis from 'ioredis';
 import { setMaxListeners } from 'events';
 import { hostname } from 'os';
 import { AppConfig } from '../config/app-config';
-import { RedisKeys } from '../redis/redis-keys';
+import { StreamGaps, decodeStreamGap } from '../redis/contracts/stream-gaps';
+import { TrackingSignals, decodeSignalsWithScores } from '../redis/contracts/tracking-signals';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { roundStartFor } from './round';
 import { TrackingMetrics } from './tracking.metrics';
@@ -76,12 +77,11 @@ export class TrackingRunner implements BeforeApplicationShutdown {
   private async fastPath(): Promise<void> {
     this.fastBusy = true;
     try {
-      const raw = await this.redis.zrange(RedisKeys.tradedSignals, 0, SIGNAL_BATCH - 1, 'WITHSCORES');
+      const raw = await this.redis.zrange(TrackingSignals.traded, 0, SIGNAL_BATCH - 1, 'WITHSCORES');
       if (raw.length > 0) {
-        const signals: Array<{ address: string; tradedAt: number }> = [];
-        for (let i = 0; i < raw.length; i += 2) signals.push({ address: raw[i], tradedAt: Number(raw[i + 1]) });
+        const signals = decodeSignalsWithScores(raw).map((s) => ({ address: s.address, tradedAt: s.at }));
         await this.queue.flag(signals);
-        await this.redis.zrem(RedisKeys.tradedSignals, ...signals.map((s) => s.address));
+        await this.redis.zrem(TrackingSignals.traded, ...signals.map((s) => s.address));
       }
       await this.drainGaps();
       await this.drainSuspects();
@@ -106,17 +106,18 @@ export class TrackingRunner implements BeforeApplicationShutdown {
 
   /** The live engine's suspects (derived state looks wrong) → flagged for an early snapshot. */
   private async drainSuspects(): Promise<void> {
-    const raw = await this.redis.zrange(RedisKeys.reconcileSignals, 0, SIGNAL_BATCH - 1);
+    const raw = await this.redis.zrange(TrackingSignals.reconcile, 0, SIGNAL_BATCH - 1);
     if (raw.length === 0) return;
     const flagged = await this.queue.flagSuspects(raw);
-    await this.redis.zrem(RedisKeys.reconcileSignals, ...raw);
+    await this.redis.zrem(TrackingSignals.reconcile, ...raw);
     this.logger.log({ msg: 'reconciling suspect live positions', suspects: raw.length, flagged });
   }
 
   /** Stream gaps reported by discovery → reconcile the baselined traders active around them. */
   private async drainGaps(): Promise<void> {
-    for (let raw = await this.redis.rpop(RedisKeys.streamGaps); raw; raw = await this.redis.rpop(RedisKeys.streamGaps)) {
-      const gap = JSON.parse(raw) as { from: number; to: number };
+    for (let raw = await this.redis.rpop(StreamGaps.key); raw; raw = await this.redis.rpop(StreamGaps.key)) {
+      const gap = decodeStreamGap(raw);
+      if (!gap) continue;
       const flagged = await this.queue.flagRecentlyActive(gap.from - GAP_ACTIVITY_WINDOW_MS);
       this.logger.log({ msg: 'stream gap: reconciling active traders', gap_ms: gap.to - gap.from, flagged });
     }

@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { parseClearinghouseState } from '../hyperliquid/account-parsers';
 import { HyperliquidInfoClient } from '../hyperliquid/info.client';
 import { encodeSnapshot } from '../live/snapshot-message';
-import { RedisKeys, SNAPSHOTS_STREAM_MAXLEN } from '../redis/redis-keys';
+import { SnapshotsStream, encodeSnapshotEntry } from '../redis/contracts/snapshots-stream';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { TrackingMetrics } from './tracking.metrics';
 import { ClaimedTrader, TrackingQueueRepository } from '../traders/data/tracking-queue.repository';
@@ -31,13 +31,12 @@ export class TrackingService {
       { priority: 'high', signal },
     );
     await this.redis.xadd(
-      RedisKeys.snapshotsStream,
+      SnapshotsStream.key,
       'MAXLEN',
       '~',
-      SNAPSHOTS_STREAM_MAXLEN,
+      SnapshotsStream.maxlen,
       '*',
-      's',
-      encodeSnapshot(trader, state, raw, Date.now()),
+      ...encodeSnapshotEntry(encodeSnapshot(trader, state, raw, Date.now())),
     );
     await this.queue.markTracked(trader.id, fetchStartedAt, state.accountValue);
     this.metrics.refreshed.inc({ path });

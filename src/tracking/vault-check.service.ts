@@ -3,7 +3,8 @@ import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { parseUserRole } from '../hyperliquid/account-parsers';
 import { HyperliquidInfoClient } from '../hyperliquid/info.client';
-import { RedisKeys } from '../redis/redis-keys';
+import { RoleCheckLock } from '../redis/contracts/role-check-lock';
+import { TrackingSignals } from '../redis/contracts/tracking-signals';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { KNOWN_VAULTS } from './known-vaults';
 import { TrackingQueueRepository } from '../traders/data/tracking-queue.repository';
@@ -79,18 +80,18 @@ export class VaultCheckService {
       await this.roles.applyKnownRoles();
       // Never ahead of a waiting baseline: the budget goes to new traders' first snapshots first.
       if (await this.queue.baselineWaiting(this.config.includeVaults)) return 0;
-      const suspects = await this.redis.zrange(RedisKeys.vaultSuspects, 0, PER_PASS - 1);
+      const suspects = await this.redis.zrange(TrackingSignals.vaultSuspects, 0, PER_PASS - 1);
       const candidates = [...suspects, ...(await this.leaderboardCandidates())];
       for (const address of candidates) {
         if (checked >= PER_PASS || signal?.aborted) break;
-        if (suspects.includes(address)) await this.redis.zrem(RedisKeys.vaultSuspects, address);
+        if (suspects.includes(address)) await this.redis.zrem(TrackingSignals.vaultSuspects, address);
         if (this.cache.has(address) || (await this.roles.knownRole(address))) continue;
         // One worker per address.
-        const lock = await this.redis.set(`${RedisKeys.roleCheckLockPrefix}${address}`, '1', 'EX', LOCK_SECONDS, 'NX');
+        const lock = await this.redis.set(RoleCheckLock.key(address), '1', 'EX', LOCK_SECONDS, 'NX');
         if (lock !== 'OK') continue;
         const done = await this.lookUpUnlessBaselineWaits(address, suspects.includes(address) ? 'trades_look_like_vault' : 'leaderboard', signal);
         if (!done) {
-          await this.redis.del(`${RedisKeys.roleCheckLockPrefix}${address}`);
+          await this.redis.del(RoleCheckLock.key(address));
           break;
         }
         this.frontRunners = this.frontRunners.filter((a) => a !== address);

@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import request from 'supertest';
-import { RedisKeys } from '../../src/redis/redis-keys';
+import { LeaderboardRecalculate } from '../../src/redis/contracts/leaderboard-recalculate';
+import { TrackingSignals } from '../../src/redis/contracts/tracking-signals';
 import { startTestApp, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { createTestRedis } from '../support/redis';
@@ -66,13 +67,13 @@ describe('REST: admin routes', () => {
         events: `/api/v1/traders/${trader.address}/events`,
       },
     });
-    const score = Number(await redis.zscore(RedisKeys.tradedSignals, trader.address));
+    const score = Number(await redis.zscore(TrackingSignals.traded, trader.address));
     expect(score).toBeGreaterThanOrEqual(before);
     expect(score).toBeLessThanOrEqual(Date.now());
 
     const again = await request(app.url).post(`/api/v1/admin/traders/${trader.address}/track`).set('x-api-key', KEY).expect(202);
     expect(again.body.already_queued).toBe(true);
-    expect(Number(await redis.zscore(RedisKeys.tradedSignals, trader.address))).toBe(score); // keeps its place
+    expect(Number(await redis.zscore(TrackingSignals.traded, trader.address))).toBe(score); // keeps its place
 
     await request(app.url).post(`/api/v1/admin/traders/0x${'7'.repeat(40)}/track`).set('x-api-key', KEY).expect(404);
     const bad = await request(app.url).post('/api/v1/admin/traders/0x12/track').set('x-api-key', KEY).expect(400);
@@ -82,7 +83,7 @@ describe('REST: admin routes', () => {
   it('POST …/leaderboard/recalculate sets the request key the leaderboard worker polls', async () => {
     const res = await request(app.url).post('/api/v1/admin/leaderboard/recalculate').set('x-api-key', KEY).expect(202);
     expect(res.body).toEqual({ queued: true, requested_at: expect.any(String), watch: 'leaderboard_updated' });
-    expect(Number(await redis.get(RedisKeys.leaderboardRecalculateRequested))).toBe(Date.parse(res.body.requested_at));
+    expect(Number(await redis.get(LeaderboardRecalculate.key))).toBe(Date.parse(res.body.requested_at));
   });
 
   it('POST …/cache/clear and the legacy GET /api/v1/cache/clear remove the leaderboard cache only', async () => {
@@ -94,14 +95,14 @@ describe('REST: admin routes', () => {
       }
       await redis.set('ts:cache::leaderboard:v1:all', 'x'); // as the Nest cache (Keyv) names keys
       await redis.set('ts:cache::other', 'kept');
-      await redis.set(RedisKeys.leaderboardRecalculateRequested, '1');
+      await redis.set(LeaderboardRecalculate.key, '1');
     };
     await seed();
     const res = await request(app.url).post('/api/v1/admin/cache/clear').set('x-api-key', KEY).expect(200);
     expect(res.body).toEqual({ cleared: 1201 });
     expect(await redis.keys('ts:cache*leaderboard*')).toEqual([]);
     expect(await redis.get('ts:cache::other')).toBe('kept');
-    expect(await redis.get(RedisKeys.leaderboardRecalculateRequested)).toBe('1');
+    expect(await redis.get(LeaderboardRecalculate.key)).toBe('1');
 
     await seed();
     const legacy = await request(app.url).get('/api/v1/cache/clear').set('x-api-key', KEY).expect(200);

@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import request from 'supertest';
-import { RedisKeys } from '../../src/redis/redis-keys';
+import { TrackingSignals } from '../../src/redis/contracts/tracking-signals';
+import { TradesStream } from '../../src/redis/contracts/trades-stream';
 import { startTestApp, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { waitFor } from '../support/process';
@@ -46,8 +47,8 @@ describe('REST: stats and data freshness', () => {
     await data.pg.query('UPDATE traders SET is_active = false WHERE id = $1', [c.id]);
     await data.store(a);
     await data.store(a);
-    await redis.zadd(RedisKeys.tradedSignals, Date.now(), a.address);
-    await redis.xadd(RedisKeys.tradesStream, '*', 't', '[]');
+    await redis.zadd(TrackingSignals.traded, Date.now(), a.address);
+    await redis.xadd(TradesStream.key, '*', 't', '[]');
 
     const body = await waitFor(async () => {
       const res = await request(app.url).get('/api/v1/stats').expect(200);

@@ -1,7 +1,8 @@
 import Decimal from 'decimal.js';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { RedisKeys } from '../../src/redis/redis-keys';
+import { TrackingSignals } from '../../src/redis/contracts/tracking-signals';
+import { TradesStream, decodeTradesEntry } from '../../src/redis/contracts/trades-stream';
 import { startSimulator } from '../../src/simulator';
 import type { SimulatorHandle } from '../../src/simulator';
 import { startTestApp, TestApp } from '../support/app';
@@ -76,8 +77,8 @@ describe('discovery: trade stream → traders + fills ledger', () => {
 
   /** Trades on the live engine's stream. */
   async function streamedTrades(): Promise<number> {
-    const entries = await redis.xrange(RedisKeys.tradesStream, '-', '+');
-    return entries.reduce((n, [, fields]) => n + (JSON.parse(fields[1]) as unknown[]).length, 0);
+    const entries = await redis.xrange(TradesStream.key, '-', '+');
+    return entries.reduce((n, [, fields]) => n + decodeTradesEntry(fields).length, 0);
   }
 
   /** discovery_live_handoff_trades_total by result, from an app's /metrics. */
@@ -181,9 +182,9 @@ describe('discovery: trade stream → traders + fills ledger', () => {
 
   it('hands every stored trade on through Redis (signals for tracking, a stream for live consumers)', async () => {
     const truth = sim.control.truth().filter((t) => t.tradesCount > 0);
-    await waitFor(async () => (await redis.zcard(RedisKeys.tradedSignals)) === truth.length, 10000);
-    const entries = await redis.xrange(RedisKeys.tradesStream, '-', '+');
-    const streamed = entries.reduce((n, [, fields]) => n + (JSON.parse(fields[1]) as unknown[]).length, 0);
+    await waitFor(async () => (await redis.zcard(TrackingSignals.traded)) === truth.length, 10000);
+    const entries = await redis.xrange(TradesStream.key, '-', '+');
+    const streamed = entries.reduce((n, [, fields]) => n + decodeTradesEntry(fields).length, 0);
     expect(streamed).toBe(scripted);
   });
 

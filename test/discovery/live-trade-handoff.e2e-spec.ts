@@ -1,7 +1,9 @@
 import Redis from 'ioredis';
 import { LiveTradeHandoff, SEEN_WINDOW_MS } from '../../src/discovery/live-trade-handoff';
 import type { WsTrade } from '../../src/hyperliquid/hyperliquid.types';
-import { RedisKeys } from '../../src/redis/redis-keys';
+import { SeenTrades } from '../../src/redis/contracts/seen-trades';
+import { StreamGaps } from '../../src/redis/contracts/stream-gaps';
+import { TradesStream, decodeTradesEntry } from '../../src/redis/contracts/trades-stream';
 import { createTestRedis } from '../support/redis';
 
 const A = '0x' + 'a'.repeat(40);
@@ -28,7 +30,7 @@ describe('LiveTradeHandoff (real Redis)', () => {
   });
 
   const streamed = async (): Promise<WsTrade[]> =>
-    (await redis.xrange(RedisKeys.tradesStream, '-', '+')).flatMap(([, fields]) => JSON.parse(fields[1]) as WsTrade[]);
+    (await redis.xrange(TradesStream.key, '-', '+')).flatMap(([, fields]) => decodeTradesEntry<WsTrade>(fields));
 
   it('appends each (coin, tid) once across replicas, and reports trades too old to de-duplicate as a gap', async () => {
     const now = Date.now();
@@ -46,9 +48,9 @@ describe('LiveTradeHandoff (real Redis)', () => {
     const old = now - SEEN_WINDOW_MS - 1000;
     expect(await first.send([trade('BTC', 0, old)], now)).toBe(0);
     expect((await streamed()).length).toBe(3);
-    expect(JSON.parse((await redis.lindex(RedisKeys.streamGaps, 0))!)).toEqual({ from: old, to: old });
+    expect(JSON.parse((await redis.lindex(StreamGaps.key, 0))!)).toEqual({ from: old, to: old });
     // The seen-sets expire on their own.
-    const keys = await redis.keys(`${RedisKeys.seenTradesPrefix}*`);
+    const keys = await redis.keys(`${SeenTrades.prefix}*`);
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) expect(await redis.pttl(key)).toBeGreaterThan(SEEN_WINDOW_MS);
   });

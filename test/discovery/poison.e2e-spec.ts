@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { TradeIngestService } from '../../src/discovery/trade-ingest.service';
 import type { WsTrade } from '../../src/hyperliquid/hyperliquid.types';
-import { RedisKeys } from '../../src/redis/redis-keys';
+import { TradeEventsChannel } from '../../src/redis/contracts/trade-events-channel';
 import { startSimulator } from '../../src/simulator';
 import type { SimulatorHandle } from '../../src/simulator';
 import { recompute } from '../leaderboard/support';
@@ -228,7 +228,7 @@ describe('poison: one bad trade never stops the service', () => {
     // Events left for the relay: one with an unreadable time, then a legitimate one behind it.
     const sub = new Redis(redis.options);
     const seen: Array<{ id: number; timestamp: string | null }> = [];
-    await sub.subscribe(RedisKeys.tradeEventsChannel);
+    await sub.subscribe(TradeEventsChannel.channel);
     sub.on('message', (_channel: string, message: string) => seen.push(JSON.parse(message)));
     try {
       const details = JSON.stringify({ coin: 'BTC', previous_size: '0', current_size: '1', size_change: '1', side: 'long', entry_price: '100', source: 'snapshot' });

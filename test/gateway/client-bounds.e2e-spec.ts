@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { io, Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { MESSAGE_BURST } from '../../src/gateway/client-limits';
-import { RedisKeys } from '../../src/redis/redis-keys';
+import { TradeEventsChannel } from '../../src/redis/contracts/trade-events-channel';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { IoClient, WsClient } from '../support/live-clients';
 import { freePort, RunningProcess, spawnApp, waitFor } from '../support/process';
@@ -52,7 +52,7 @@ class Probe {
         event_type: 'position_increased',
         details: { coin: 'BTC', previous_size: '1', current_size: '2', size_change: '1', side: 'long', entry_price: '1', source: 'stream', probe_sent_at: Date.now() },
       };
-      void this.redis.publish(RedisKeys.tradeEventsChannel, JSON.stringify(event));
+      void this.redis.publish(TradeEventsChannel.channel, JSON.stringify(event));
     }, 50);
   }
 

@@ -13,6 +13,7 @@ import { createTestRedis } from '../support/redis';
 import { TcpProxy } from '../support/tcp-proxy';
 import { seedBoard } from './fixtures';
 import { latestGeneration, recompute, startLeaderboardWorker } from './support';
+import { LeaderboardCacheKeys } from '../../src/redis/contracts/leaderboard-cache';
 
 const CONTRACT_FIELDS = [
   'rank',
@@ -205,7 +206,7 @@ describe('leaderboard API', () => {
     expect(second.body).toEqual(first.body);
     expect(await metric('leaderboard_cache_misses_total')).toBe(misses + 1);
     expect(await metric('leaderboard_cache_hits_total')).toBe(hits + 1);
-    const keys = await redis.keys(`ts:cache:leaderboard:${generation}:*`);
+    const keys = await redis.keys(`${LeaderboardCacheKeys.prefix}${generation}:*`);
     expect(keys.length).toBeGreaterThan(0);
     expect(await redis.ttl(keys[0])).toBeGreaterThan(250);
 

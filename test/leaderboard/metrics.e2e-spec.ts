@@ -6,7 +6,7 @@ import { LeaderboardComputeRepository } from '../../src/leaderboard/leaderboard-
 import { DEFAULT_MIN_TRADES, DEFAULT_MIN_VOLUME_USD } from '../../src/leaderboard/leaderboard-fields';
 import { LEADERBOARD_WINDOWS, LeaderboardWindow } from '../../src/leaderboard/leaderboard-windows';
 import { ScoreInputs, scoreBounds, traderScore } from '../../src/leaderboard/score';
-import { RedisKeys } from '../../src/redis/redis-keys';
+import { LeaderboardUpdatedChannel } from '../../src/redis/contracts/leaderboard-updated-channel';
 import { startSimulator } from '../../src/simulator';
 import type { SimulatorHandle, WsTrade } from '../../src/simulator';
 import { startTestApp, TestApp } from '../support/app';
@@ -118,7 +118,7 @@ describe('leaderboard: exact metrics per window', () => {
     redis = new Redis(r.url);
     sub = new Redis(r.url);
     sub.on('message', (_c: string, m: string) => announced.push(JSON.parse(m)));
-    await sub.subscribe(RedisKeys.leaderboardChannel);
+    await sub.subscribe(LeaderboardUpdatedChannel.channel);
     pg = new Client({ connectionString: db.url });
     await pg.connect();
     const env = {

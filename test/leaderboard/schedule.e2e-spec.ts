@@ -1,7 +1,8 @@
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { LeaderboardScheduler } from '../../src/leaderboard/leaderboard.scheduler';
-import { RedisKeys } from '../../src/redis/redis-keys';
+import { LeaderboardRecalculate } from '../../src/redis/contracts/leaderboard-recalculate';
+import { LeaderboardUpdatedChannel } from '../../src/redis/contracts/leaderboard-updated-channel';
 import { startSimulator } from '../../src/simulator';
 import type { SimulatorHandle } from '../../src/simulator';
 import { createApp } from '../../src/app.factory';
@@ -33,7 +34,7 @@ async function twoWorkers(sim: SimulatorHandle, interval: number): Promise<Setup
   const sub = new Redis(r.url);
   const announced: Setup['announced'] = [];
   sub.on('message', (_c: string, m: string) => announced.push(JSON.parse(m)));
-  await sub.subscribe(RedisKeys.leaderboardChannel);
+  await sub.subscribe(LeaderboardUpdatedChannel.channel);
   const env = {
     ROLE: 'worker',
     DATABASE_URL: db.url,
@@ -104,14 +105,14 @@ describe('leaderboard: one computation at a time across workers', () => {
 
     it('runs exactly once per admin request (the first worker to see it)', async () => {
       const before = (await generations(s.pg)).length;
-      await s.redis.set(RedisKeys.leaderboardRecalculateRequested, String(Date.now()));
+      await s.redis.set(LeaderboardRecalculate.key, String(Date.now()));
       const next = await waitFor(async () => {
         const g = await latestGeneration(s.pg);
         return g && (await generations(s.pg)).length > before ? g : null;
       });
       await allTickedSince(s, next.computed_at.getTime());
       expect((await generations(s.pg)).length).toBe(before + 1);
-      expect(await s.redis.exists(RedisKeys.leaderboardRecalculateRequested)).toBe(0);
+      expect(await s.redis.exists(LeaderboardRecalculate.key)).toBe(0);
       expect(s.announced.filter((a) => a.computed_at === next.computed_at.toISOString())).toHaveLength(1);
     });
 

@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/config.loader';
 import { LeaderboardModule } from '../../src/leaderboard/leaderboard.module';
-import { RedisKeys } from '../../src/redis/redis-keys';
+import { LeaderboardRecalculate } from '../../src/redis/contracts/leaderboard-recalculate';
 import { CoreModule } from '../../src/roles/core.module';
 import { waitFor } from '../support/process';
 
@@ -44,7 +44,7 @@ export async function latestGeneration(db: Client): Promise<GenerationInfo | nul
 /** Asks the workers for a run the way the admin route does, and waits for the generation it makes. */
 export async function recompute(redis: Redis, db: Client, timeoutMs = 30_000): Promise<GenerationInfo> {
   const before = (await latestGeneration(db))?.id ?? 0;
-  await redis.set(RedisKeys.leaderboardRecalculateRequested, String(Date.now()));
+  await redis.set(LeaderboardRecalculate.key, String(Date.now()));
   return waitFor(async () => {
     const g = await latestGeneration(db);
     return g && g.id > before ? g : null;

@@ -1,7 +1,8 @@
 import { randomBytes } from 'crypto';
 import Redis from 'ioredis';
 import { RateBudget, RateBudgetOptions, Reservation } from '../../src/rate-budget/rate-budget';
-import { Grant, maxRollingSum, waitFor } from './window-check';
+import { waitFor } from '../support/wait';
+import { Grant, maxRollingSum } from './window-check';
 
 /**
  * The shared budget against a real Redis. Two RateBudget instances on two connections stand for
@@ -150,7 +151,7 @@ describe('RateBudget (real Redis)', () => {
       order.push('high');
       return r;
     });
-    await waitFor(async () => (await a.usage()).waitingHigh === 1);
+    await waitFor(async () => (await a.usage()).waitingHigh === 1, 5000, 10);
 
     const lowTry = await a.tryReserve(5, 'low'); // fits (45 + 5), but a high is waiting
     expect(lowTry).toMatchObject({ granted: false, reason: 'queued' });
@@ -177,7 +178,7 @@ describe('RateBudget (real Redis)', () => {
     const c = budget(crashing);
     const first = await a.reserve(LIMIT);
     const doomed = c.reserve(48, 'high').catch((err: Error) => err);
-    await waitFor(async () => (await a.usage()).waitingHigh === 1);
+    await waitFor(async () => (await a.usage()).waitingHigh === 1, 5000, 10);
     crashing.disconnect(); // the "process" dies while queued; its registration stays behind
     expect(await doomed).toBeInstanceOf(Error);
     expect((await a.usage()).waitingHigh).toBe(1);
@@ -196,10 +197,10 @@ describe('RateBudget (real Redis)', () => {
     await a.reserve(LIMIT);
     const controller = new AbortController();
     const pending = b.reserve(10, 'high', controller.signal);
-    await waitFor(async () => (await a.usage()).waitingHigh === 1);
+    await waitFor(async () => (await a.usage()).waitingHigh === 1, 5000, 10);
     controller.abort(new Error('shutting down'));
     await expect(pending).rejects.toThrow('shutting down');
-    await waitFor(async () => (await a.usage()).waitingHigh === 0, 1000);
+    await waitFor(async () => (await a.usage()).waitingHigh === 0, 1000, 10);
     await expect(b.reserve(1, 'high', AbortSignal.abort(new Error('already')))).rejects.toThrow('already');
   });
 
@@ -273,7 +274,7 @@ describe('RateBudget (real Redis)', () => {
 
     await ra.del(a.redisKeys[1]); // the total key vanishes (eviction): recomputed from the window
     expect((await b.usage()).usedLastMinute).toBe(25);
-    await waitFor(async () => (await a.usage()).usedLastMinute === 0, 3000);
+    await waitFor(async () => (await a.usage()).usedLastMinute === 0, 3000, 10);
     expect(a.counters()).toMatchObject({ reservationsGranted: 1, weightGranted: 10 });
   });
 

@@ -23,13 +23,3 @@ export function maxRollingSum(grants: readonly Grant[], windowMs: number): numbe
   }
   return max;
 }
-
-/** Polls `check` until it returns true (no fixed sleeps), failing after `timeoutMs`. */
-export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 5000, everyMs = 10): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}

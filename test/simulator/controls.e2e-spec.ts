@@ -1,5 +1,6 @@
 import { HLP_ADDRESS, startSimulator, type SimulatorHandle, type TraderTruth, type TruthPosition, type WireFill, type WsTrade } from '../../src/simulator';
-import { postInfo, simGet, simPost, waitFor, WsProbe } from './helpers';
+import { postInfo, simGet, simPost, WsProbe } from './helpers';
+import { waitFor } from '../support/wait';
 
 interface StateBody {
   assetPositions: Array<{ position: { coin: string; szi: string; entryPx: string } }>;
@@ -113,11 +114,11 @@ describe('simulator controls (HTTP /sim/* and in-process)', () => {
   it('setTradeRate: background trades flow, and stop at 0', async () => {
     const ws = await connect(['BTC', 'ETH', 'SOL']);
     await simPost(sim.httpUrl, 'set-trade-rate', { tradesPerSecond: 1000 });
-    await waitFor(() => ws.trades().length >= 200, 5000, 'generated trades');
+    await waitFor(() => ws.trades().length >= 200, 5000, 10, 'generated trades');
     sim.control.setTradeRate(0);
     const total = sim.control.stats().trades.total;
     expect(total).toBeGreaterThan(200);
-    await waitFor(() => ws.trades().length === sim.control.stats().ws.tradesSent, 3000);
+    await waitFor(() => ws.trades().length === sim.control.stats().ws.tradesSent, 3000, 10);
     const settled = sim.control.stats().trades.total;
     await new Promise((r) => setTimeout(r, 150)); // prove absence: nothing more gets generated
     expect(sim.control.stats().trades.total).toBe(settled);
@@ -146,11 +147,11 @@ describe('simulator controls (HTTP /sim/* and in-process)', () => {
     const lost = sim.control.trade({ coin: 'ETH', buyer: alice, seller: bob, sz: 1 });
     ws.send({ method: 'ping' });
     expect(sim.control.stats().ws.connections).toBe(1);
-    await waitFor(() => sim.control.stats().ws.messagesDropped >= 2, 2000, 'the pong to be swallowed');
+    await waitFor(() => sim.control.stats().ws.messagesDropped >= 2, 2000, 10, 'the pong to be swallowed');
     await waitFor(() => {
       sim.control.trade({ coin: 'ETH', buyer: alice, seller: bob, sz: 1 });
       return ws.trades().length > 0;
-    }, 3000, 'sending to resume');
+    }, 3000, 10, 'sending to resume');
     expect(ws.trades().some((t) => t.tid === lost.tid)).toBe(false);
     expect(ws.frames.some((f) => f.json?.channel === 'pong')).toBe(false);
   });
@@ -159,7 +160,7 @@ describe('simulator controls (HTTP /sim/* and in-process)', () => {
     const ws = await connect();
     const n = ws.frames.length;
     expect(await simPost(sim.httpUrl, 'send-malformed', { count: 9 })).toEqual({ sent: 9 });
-    await waitFor(() => ws.frames.length >= n + 9, 2000);
+    await waitFor(() => ws.frames.length >= n + 9, 2000, 10);
     const junk = ws.frames.slice(n);
     expect(junk.some((f) => f.binary)).toBe(true);
     expect(junk.some((f) => !f.binary && f.json === undefined)).toBe(true);
@@ -175,7 +176,7 @@ describe('simulator controls (HTTP /sim/* and in-process)', () => {
     expect((await postInfo(sim.infoUrl, { type: 'allMids' })).status).toBe(200);
     sim.control.failInfo({ status: 500, forMs: 300 });
     expect((await postInfo(sim.infoUrl, { type: 'meta' })).status).toBe(500);
-    await waitFor(async () => (await postInfo(sim.infoUrl, { type: 'meta' })).status === 200, 2000, 'the failure window to end');
+    await waitFor(async () => (await postInfo(sim.infoUrl, { type: 'meta' })).status === 200, 2000, 10, 'the failure window to end');
     sim.control.failInfo({ status: 429, count: 5, client: 'victim' });
     expect((await postInfo(sim.infoUrl, { type: 'allMids' }, { 'x-sim-client': 'other' })).status).toBe(200);
     expect((await postInfo(sim.infoUrl, { type: 'allMids' }, { 'x-sim-client': 'victim' })).status).toBe(429);

@@ -3,7 +3,8 @@ import WebSocket from 'ws';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import * as v from 'valibot';
 import { HLP_ADDRESS, startSimulator, type SimulatorHandle } from '../../src/simulator';
-import { simPost, waitFor, WsProbe } from './helpers';
+import { simPost, WsProbe } from './helpers';
+import { waitFor } from '../support/wait';
 import { sdkSigning } from '../../src/simulator/exchange-sdk';
 import { ExchangeSchemas, InfoSchemas } from './exchange-response-schemas';
 
@@ -88,7 +89,7 @@ describe('simulator /exchange with the SDK ExchangeClient', () => {
       expect(fills[0]).toMatchObject({ coin: 'ETH', side: 'B', sz: '0.5', oid: st.filled.oid, cloid: c, crossed: true, dir: 'Open Long' });
       const agentState = await info.clearinghouseState({ user: agent });
       expect(agentState.assetPositions).toEqual([]);
-      await waitFor(() => ws.trades().some((t) => t.users[0] === master && t.users[1] === HLP_ADDRESS && t.sz === '0.5'), 5000, 'the public trade');
+      await waitFor(() => ws.trades().some((t) => t.users[0] === master && t.users[1] === HLP_ADDRESS && t.sz === '0.5'), 5000, 10, 'the public trade');
       const status = await info.orderStatus({ user: master, oid: c });
       expect(status).toMatchObject({ status: 'order', order: { status: 'filled', order: { cloid: c, oid: st.filled.oid, origSz: '0.5', sz: '0.0' } } });
       expect(v.is(InfoSchemas.orderStatus, status)).toBe(true);
@@ -244,7 +245,7 @@ describe('simulator /exchange with the SDK ExchangeClient', () => {
     await owner.approveAgent({ agentAddress: short, agentName: `brief valid_until ${validUntil}` });
     const agents = await info.extraAgents({ user: master });
     expect(agents.find((a) => a.address === short)).toEqual({ name: 'brief', address: short, validUntil });
-    await waitFor(() => Date.now() > validUntil, 5000, 'valid_until to pass');
+    await waitFor(() => Date.now() > validUntil, 5000, 10, 'valid_until to pass');
     expect(await info.userRole({ user: short })).toEqual({ role: 'missing' });
     const late = new ExchangeClient({ transport, wallet: privateKeyToAccount(shortKey) });
     expect(await answer(late.updateLeverage({ asset: 1, isCross: true, leverage: 3 }))).toEqual({ status: 'err', response: `User or API Wallet ${short} does not exist.` });

@@ -1,7 +1,8 @@
 import { FlowGenerator, Market, Rng, startSimulator, type SimulatorHandle, type WsTrade } from '../../src/simulator';
 import { parseScaled } from '../../src/simulator/format';
 import { clearinghouseStateView } from '../../src/simulator/views';
-import { postInfo, simPost, waitFor, WsProbe } from './helpers';
+import { postInfo, simPost, WsProbe } from './helpers';
+import { waitFor } from '../support/wait';
 
 interface StateBody {
   assetPositions: Array<{ position: { coin: string; szi: string } }>;
@@ -116,10 +117,10 @@ describe('invariant: starting position + Σ streamed trade deltas = clearinghous
       try {
         for (const spec of market.coins) await ws.subscribe({ type: 'trades', coin: spec.name });
         await simPost(sim.httpUrl, 'set-trade-rate', { tradesPerSecond: 4000 });
-        await waitFor(() => sim.control.stats().trades.total >= 3000, 10_000, '3000 generated trades');
+        await waitFor(() => sim.control.stats().trades.total >= 3000, 10_000, 10, '3000 generated trades');
         await simPost(sim.httpUrl, 'set-trade-rate', { tradesPerSecond: 0 });
         const total = sim.control.stats().trades.total;
-        await waitFor(() => ws.trades().length === total, 10_000, 'every trade on the socket');
+        await waitFor(() => ws.trades().length === total, 10_000, 10, 'every trade on the socket');
 
         const seen = new Set<string>();
         for (const t of ws.trades()) {

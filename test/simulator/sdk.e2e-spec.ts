@@ -1,7 +1,7 @@
 import { HttpTransport, InfoClient, SubscriptionClient, WebSocketTransport } from './sdk-loader';
 import WebSocket from 'ws';
 import { HLP_ADDRESS, startSimulator, type SimulatorHandle, type WsTrade } from '../../src/simulator';
-import { waitFor } from './helpers';
+import { waitFor } from '../support/wait';
 
 /**
  * @nktkas/hyperliquid 0.32.2 pointed at the simulator: every supported info request, and a trades
@@ -72,9 +72,9 @@ describe('@nktkas/hyperliquid against the simulator', () => {
         sim.control.trade({ coin: 'SOL', buyer: a, seller: b, sz: '3.5' }),
         sim.control.trade({ coin: 'SOL', buyer: b, seller: HLP_ADDRESS, sz: '1', takerSide: 'A' }),
       ];
-      await waitFor(() => sent.every((s) => got.some((g) => g.tid === s.tid)), 5000, 'the scripted trades');
+      await waitFor(() => sent.every((s) => got.some((g) => g.tid === s.tid)), 5000, 10, 'the scripted trades');
       expect(got.filter((g) => sent.some((s) => s.tid === g.tid))).toEqual(sent);
-      await waitFor(() => mids.length > 0, 3000, 'allMids');
+      await waitFor(() => mids.length > 0, 3000, 10, 'allMids');
       await sub.unsubscribe();
       await midsSub.unsubscribe();
     } finally {

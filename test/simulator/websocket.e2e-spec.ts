@@ -1,5 +1,6 @@
 import { HLP_ADDRESS, startSimulator, type SimulatorHandle } from '../../src/simulator';
-import { waitFor, WsProbe } from './helpers';
+import { WsProbe } from './helpers';
+import { waitFor } from '../support/wait';
 
 describe('WebSocket /ws', () => {
   let sim: SimulatorHandle;
@@ -76,7 +77,7 @@ describe('WebSocket /ws', () => {
     await expect(WsProbe.connect(sim.wsUrl, { 'x-sim-client': 'limited' })).rejects.toThrow(/429/);
     expect(sim.control.stats().ws.connectionsRejected).toBeGreaterThanOrEqual(1);
     mine[0].close();
-    await waitFor(() => sim.control.stats().ws.connections === 2, 3000, 'the close to register');
+    await waitFor(() => sim.control.stats().ws.connections === 2, 3000, 10, 'the close to register');
     await connect({ 'x-sim-client': 'limited' }); // a slot is free again
 
     const ws = mine[1];
@@ -111,7 +112,7 @@ describe('WebSocket /ws', () => {
     sim.control.generate(2000);
     const sent = sim.control.stats().ws.tradesSent - sentBefore;
     expect(sent).toBeGreaterThan(100);
-    await waitFor(() => ws.trades().length === sent, 3000, 'every BTC/ETH trade');
+    await waitFor(() => ws.trades().length === sent, 3000, 10, 'every BTC/ETH trade');
     const msgs = ws.frames.slice(from).filter((f) => f.json?.channel === 'trades').map((f) => f.json.data as Array<{ coin: string; tid: number; hash: string; users: string[] }>);
     expect(msgs.some((m) => m.length > 1)).toBe(true);
     for (const m of msgs) {

@@ -1,5 +1,6 @@
 import { startSimulator, type SimulatorHandle } from '../../src/simulator';
-import { postInfo, simGet, waitFor } from './helpers';
+import { postInfo, simGet } from './helpers';
+import { waitFor } from '../support/wait';
 
 interface Stats {
   weight: {
@@ -78,7 +79,7 @@ describe('REST weights, the rolling window and 429', () => {
   it('the window rolls: weight is released once it is older than the window', async () => {
     for (let i = 0; i < 5; i++) await postInfo(sim.infoUrl, { type: 'meta' }, as('d'));
     expect((await postInfo(sim.infoUrl, { type: 'meta' }, as('d'))).status).toBe(429);
-    await waitFor(async () => (await postInfo(sim.infoUrl, { type: 'allMids' }, as('d'))).status === 200, 4000, 'the window to roll');
+    await waitFor(async () => (await postInfo(sim.infoUrl, { type: 'allMids' }, as('d'))).status === 200, 4000, 10, 'the window to roll');
     const d = sim.control.stats().weight.byClient.d;
     expect(d.maxWindow).toBe(100);
     expect(d.currentWindow).toBeLessThanOrEqual(100);

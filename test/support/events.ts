@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import type { TradeEventPayload } from '../../src/events/trade-event.payload';
-import { RedisKeys } from '../../src/redis/redis-keys';
+import { TradeEventsChannel } from '../../src/redis/contracts/trade-events-channel';
 
 /** Listens on the Redis `trade_events` channel like a gateway would, recording every message. */
 export class EventListener {
@@ -13,7 +13,7 @@ export class EventListener {
     sub.on('message', (_channel: string, message: string) => {
       listener.received.push({ ...(JSON.parse(message) as TradeEventPayload), receivedAt: Date.now() });
     });
-    await sub.subscribe(RedisKeys.tradeEventsChannel);
+    await sub.subscribe(TradeEventsChannel.channel);
     return listener;
   }
 

@@ -1,6 +1,9 @@
 import { ChildProcess, spawn } from 'child_process';
 import { ROOT } from './env';
 
+/** The polling and port helpers live in wait.ts (one of each, for tests, benches and drills). */
+export { freePort, waitFor } from './wait';
+
 export interface RunningProcess {
   child: ChildProcess;
   output(): string;
@@ -21,32 +24,4 @@ export function spawnApp(env: Record<string, string>): RunningProcess {
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   return { child, output: () => out, exited };
-}
-
-/** Polls until fn resolves truthy or the timeout passes. */
-export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 15000, stepMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      lastErr = err;
-    }
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-  throw new Error(`waitFor timed out after ${timeoutMs} ms${lastErr ? `: ${String(lastErr)}` : ''}`);
-}
-
-/** A free TCP port on loopback. */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('net');
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
 }

@@ -7,7 +7,8 @@ import {
   TradeEventRow,
   toTradeEventPayload,
 } from '../../src/events/trade-event.payload';
-import { RedisKeys } from '../../src/redis/redis-keys';
+import { LeaderboardUpdatedChannel } from '../../src/redis/contracts/leaderboard-updated-channel';
+import { TradeEventsChannel } from '../../src/redis/contracts/trade-events-channel';
 
 export interface TestTrader {
   id: number;
@@ -102,7 +103,7 @@ export class TestEvents {
   }
 
   async publish(event: TradeEventPayload): Promise<void> {
-    await this.redis.publish(RedisKeys.tradeEventsChannel, JSON.stringify(event));
+    await this.redis.publish(TradeEventsChannel.channel, JSON.stringify(event));
   }
 
   /** Store, then publish: what a position change looks like to the api role. */
@@ -113,7 +114,7 @@ export class TestEvents {
   }
 
   async publishLeaderboard(payload: LeaderboardUpdatedPayload): Promise<void> {
-    await this.redis.publish(RedisKeys.leaderboardChannel, JSON.stringify(payload));
+    await this.redis.publish(LeaderboardUpdatedChannel.channel, JSON.stringify(payload));
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import { HLP_ADDRESS, startSimulator } from '../../src/simulator';
 import type { SimulatorHandle } from '../../src/simulator';
-import { RedisKeys } from '../../src/redis/redis-keys';
+import { TrackingSignals } from '../../src/redis/contracts/tracking-signals';
 import { KNOWN_VAULTS } from '../../src/tracking/known-vaults';
 import { VaultCheckService } from '../../src/tracking/vault-check.service';
 import Redis from 'ioredis';
@@ -79,7 +79,7 @@ describe('tracking: lazy vault checks', () => {
       ),
     );
     const redis = new Redis(redisUrl);
-    await redis.zadd(RedisKeys.vaultSuspects, Date.now(), suspect);
+    await redis.zadd(TrackingSignals.vaultSuspects, Date.now(), suspect);
     redis.disconnect();
     const roleOf = async (address: string) =>
       (await withClient(db.url, (c) => c.query<{ role: string | null; is_vault: boolean }>('SELECT role, is_vault FROM traders WHERE address = $1', [address]))).rows[0];

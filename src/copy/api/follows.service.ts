@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { DomainError } from '../../common/domain-error';
-import { RedisKeys } from '../../redis/redis-keys';
+import { TrackingSignals, raiseSignals } from '../../redis/contracts/tracking-signals';
 import { REDIS_CLIENT } from '../../redis/redis.tokens';
 import type { FollowRecord } from '../data/copy.records';
 import { FollowSettingsRow, FollowsRepository } from '../data/follows.repository';
@@ -64,7 +64,7 @@ export class FollowsService {
     const follow = await this.follows.create(followerId, leader.id, leader.address, row);
     if (!follow) throw new DomainError('CONFLICT', `leader: follower ${followerId} already follows ${dto.leader}`);
     // Without a baseline the live engine does not follow the leader yet: ask tracking for a snapshot now.
-    if (!leader.baselined) await this.redis.zadd(RedisKeys.reconcileSignals, 'NX', Date.now(), leader.address).catch(() => undefined);
+    if (!leader.baselined) await raiseSignals(this.redis, TrackingSignals.reconcile, [{ address: leader.address, at: Date.now() }]).catch(() => undefined);
     await this.bus.reload(followerId);
     return follow;
   }

@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { WsTrade } from '../../hyperliquid/hyperliquid.types';
 import type { HyperliquidInfoClient } from '../../hyperliquid/info.client';
-import { RedisKeys } from '../../redis/redis-keys';
+import type { StreamEntry } from '../../redis/contracts/contract';
+import { TradesStream, decodeTradesEntry } from '../../redis/contracts/trades-stream';
 import { CopyKeys } from '../copy-channels';
 import { dropConnection } from '../../redis/redis-availability';
 
@@ -83,12 +84,12 @@ export class CopyMarket {
     let cursor = '$';
     while (this.running) {
       try {
-        const res = (await this.reader!.xread('BLOCK', 1000, 'STREAMS', RedisKeys.tradesStream, cursor)) as Array<[string, Array<[string, string[]]>]> | null;
+        const res = (await this.reader!.xread('BLOCK', 1000, 'STREAMS', TradesStream.key, cursor)) as Array<[string, StreamEntry[]]> | null;
         if (!res) continue;
         for (const [, entries] of res) {
           for (const [id, fields] of entries) {
             cursor = id;
-            for (const t of JSON.parse(fields[1]) as WsTrade[]) {
+            for (const t of decodeTradesEntry<WsTrade>(fields)) {
               this.observe(t.coin, Number(t.px));
               this.onOwnTrade(t);
             }

@@ -1,4 +1,5 @@
-import { parseLeaderboardMessage, parseTradeEventMessage } from './relay-message';
+import { parseLeaderboardMessage } from './leaderboard-updated-channel';
+import { parseTradeEventMessage } from './trade-events-channel';
 
 const event = {
   id: 7,
