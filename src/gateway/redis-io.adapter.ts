@@ -4,6 +4,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import Redis from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '../config/app-config';
+import { disconnectUnlessEnded } from '../redis/redis-availability';
 import { RedisKeys } from '../redis/redis-keys';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { ClientLimitsService } from './client-limits.service';
@@ -93,6 +94,6 @@ export class RedisIoAdapter extends IoAdapter {
       ]);
       clearTimeout(timer);
     }
-    sub.disconnect();
+    disconnectUnlessEnded(sub);
   }
 }

@@ -6,7 +6,7 @@ import { EventPublisher } from '../events/event-publisher.service';
 import type { WsTrade } from '../hyperliquid/hyperliquid.types';
 import { fitsLedger } from '../hyperliquid/trade-validation';
 import { RedisKeys } from '../redis/redis-keys';
-import { dropConnection } from '../redis/redis-availability';
+import { disconnectUnlessEnded, dropConnection } from '../redis/redis-availability';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { DEFAULT_FIRST_SIGHT } from './first-sight';
 import { FirstSightMetrics } from './first-sight.metrics';
@@ -118,7 +118,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
     if (this.reader && this.reader.status !== 'ready') dropConnection(this.reader);
     await this.loop?.catch(() => undefined);
     await this.lock.release().catch(() => undefined);
-    this.reader?.disconnect();
+    if (this.reader) disconnectUnlessEnded(this.reader);
   }
 
   private async run(): Promise<void> {
