@@ -8,9 +8,6 @@ const moduleNameMapper = { '^@noble/hashes/(.*)$': '<rootDir>/node_modules/@nobl
 
 module.exports = {
   testTimeout: 120000,
-  // Some test leaves a timer behind (no socket, no child: seen once at the end of a full run, not
-  // found yet). Without this, jest would wait on it after reporting, and CI would run out of time.
-  forceExit: true,
   projects: [
     {
       displayName: 'unit',

@@ -5,6 +5,7 @@ import Redis from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '../config/app-config';
 import { SocketIoAdapter } from '../redis/contracts/socket-io-adapter';
+import { disconnectUnlessEnded } from '../redis/redis-availability';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { ClientLimitsService } from './client-limits.service';
 import { originAllowed } from './origin-policy';
@@ -93,6 +94,6 @@ export class RedisIoAdapter extends IoAdapter {
       ]);
       clearTimeout(timer);
     }
-    sub.disconnect();
+    disconnectUnlessEnded(sub);
   }
 }

@@ -1,6 +1,9 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { HEAVIEST_REQUEST_WEIGHT } from '../rate-budget/lost-window';
 import { actualWeight, extraWeightForItems, InfoRequestBody, infoRequestWeight, maxWeight } from './weights';
+
+const INFO_WEIGHTS_PROBE = { meta: 1, userFills: 1, userFillsByTime: 1, userFunding: 1, portfolio: 1, userRole: 1, clearinghouseState: 1 };
 
 const request = (name: string): InfoRequestBody =>
   JSON.parse(readFileSync(join(__dirname, '../../test/fixtures/info', `${name}.request.json`), 'utf8'));
@@ -46,6 +49,8 @@ describe('info request weights', () => {
     expect(actualWeight(fills, 500)).toBe(45);
     expect(maxWeight(fills)).toBe(120);
     expect(maxWeight({ type: 'userFillsByTime' })).toBe(120);
+    // The budget's burst is never below the heaviest request, so every request can be granted.
+    expect(HEAVIEST_REQUEST_WEIGHT).toBe(Math.max(...Object.keys(INFO_WEIGHTS_PROBE).map((t) => maxWeight({ type: t }))));
     expect(maxWeight(request('clearinghouseState'))).toBe(2);
     expect(maxWeight(request('userRole'))).toBe(60);
   });

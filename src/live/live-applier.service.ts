@@ -11,7 +11,7 @@ import { LeaderLocks } from '../redis/contracts/leader-locks';
 import { SnapshotsStream, decodeSnapshotEntry } from '../redis/contracts/snapshots-stream';
 import { TrackingSignals, raiseSignals } from '../redis/contracts/tracking-signals';
 import { TradesStream, decodeTradesEntry } from '../redis/contracts/trades-stream';
-import { dropConnection } from '../redis/redis-availability';
+import { disconnectUnlessEnded, dropConnection } from '../redis/redis-availability';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { DEFAULT_FIRST_SIGHT } from './first-sight';
 import { FirstSightMetrics } from './first-sight.metrics';
@@ -123,7 +123,7 @@ export class LiveApplierService implements OnApplicationBootstrap, BeforeApplica
     if (this.reader && this.reader.status !== 'ready') dropConnection(this.reader);
     await this.loop?.catch(() => undefined);
     await this.lock.release().catch(() => undefined);
-    this.reader?.disconnect();
+    if (this.reader) disconnectUnlessEnded(this.reader);
   }
 
   private async run(): Promise<void> {

@@ -4,6 +4,7 @@ import { Gauge, Registry } from 'prom-client';
 import { AppConfig } from '../config/app-config';
 import { RateBudgetKeys } from '../redis/contracts/rate-budget';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
+import { defaultBurstWeight } from './lost-window';
 import { RateBudget } from './rate-budget';
 
 /** Exposes the shared budget on /metrics: weight used in the last minute, 429s, pauses. */
@@ -72,6 +73,8 @@ export class RateBudgetMetrics implements OnModuleInit {
           // 2 s at the real 60 s window (≥ 0.5 s): requests reach the exchange within it of their
           // reservation even on a busy host, so the exchange's own window never sees more.
           safetyMarginMs: Math.max(500, Math.round((config.rateLimitWindowSeconds * 1000) / 30)),
+          // What makes the ramp after a lost window provable (lost-window.ts).
+          burstWeight: defaultBurstWeight(config.rateLimitWeightPerMinute),
           // An empty or restarted Redis forgot the last window, which the exchange did not.
           assumeSpentWhenLost: true,
           lowPriorityPercent: config.rateLimitLowPriorityPercent,

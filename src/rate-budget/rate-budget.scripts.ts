@@ -71,22 +71,20 @@ end
 /**
  * A budget whose state is missing (a first start on an empty Redis, or a Redis restarted without
  * persistence) cannot know what was spent in the last window, while the exchange still counts it.
- * It assumes the worst steady state, the whole limit spent evenly over the last window: the
- * window is seeded with slices that leave it one by one, so capacity ramps up from zero over one
- * window instead of a full burst on top of what the exchange already saw. The epoch key marks the
- * state as known from then on.
+ * The window is seeded with entries (`ageMs:weight;…`, from lost-window.ts) that bound, at every
+ * moment of the next window, what the lost history can still have inside the exchange's window
+ * given the burst curve it obeyed; grants then get exactly what the limit leaves beside them. The
+ * epoch key marks the state as known from then on.
  */
 const SEED_IF_LOST = `
 local K_EPOCH = KEYS[8]
-local function seed_if_lost(window, limit)
+local function seed_if_lost(window, seeds)
   if redis.call('EXISTS', K_EPOCH) == 1 then return end
   redis.call('SET', K_EPOCH, now)
-  local slices = math.min(60, limit)
-  local given = 0
-  for i = 1, slices do
-    local upto = math.floor(limit * i / slices)
-    redis.call('ZADD', K_WIN, now - window + math.floor(window * i / slices), (upto - given) .. ':seed-' .. now .. '-' .. i)
-    given = upto
+  local i = 0
+  for age, w in string.gmatch(seeds, '(%d+):(%d+)') do
+    i = i + 1
+    redis.call('ZADD', K_WIN, now - tonumber(age), w .. ':seed-' .. now .. '-' .. i)
   end
   redis.call('PEXPIRE', K_WIN, window + 60000)
   redis.call('DEL', K_TOT)
@@ -94,12 +92,39 @@ end
 `;
 
 /**
+ * The burst curve (lost-window.ts, `curveRetryMs`): for every entry x of the window, the weight
+ * granted at or after x plus `w` stays within burst + floor(limit · (now − x) / window). Only
+ * entries younger than (total + w − burst) · window / limit can bind. Returns 0 when `w` fits, the
+ * ms until it does, or −1 when `w` exceeds the burst (only waiters ahead can make it so).
+ */
+const CURVE = `
+local function curve_retry(total, w, limit, burst, window)
+  if burst >= limit then return 0 end
+  if w > burst then return -1 end
+  if total + w <= burst then return 0 end
+  local horizon = now - math.floor(((total + w - burst) * window + limit - 1) / limit)
+  local entries = redis.call('ZREVRANGEBYSCORE', K_WIN, '+inf', horizon, 'WITHSCORES')
+  local acc, retry = w, 0
+  for i = 1, #entries, 2 do
+    acc = acc + weight_of(entries[i])
+    local need = acc - burst
+    if need > 0 then
+      local wait = tonumber(entries[i + 1]) + math.floor((need * window + limit - 1) / limit) - now
+      if wait > retry then retry = wait end
+    end
+  end
+  return retry
+end
+`;
+
+/**
  * reserve. ARGV: weight, limit, window, priority (h|l), id, waiter member ('' = not queued),
  * grace ms (waiter registration outlives its retry by this), poll ms (retry when only queued
- * waiters, not the window, are in the way), seed ('1' = assume a lost state was fully spent, see
- * SEED_IF_LOST).
+ * waiters, not the window, are in the way), seed ('1' = seed a lost state, see SEED_IF_LOST),
+ * burst (see CURVE; ≥ limit = no curve), seeds (`ageMs:weight;…`).
  *
- * Granted iff not paused and total + (weight of waiters that go first) + weight ≤ limit.
+ * Granted iff not paused, total + (weight of waiters that go first) + weight ≤ limit, and the
+ * same weight fits the burst curve.
  * Waiters that go first: for a high request, high waiters that arrived earlier; for a low one,
  * every high waiter and low waiters that arrived earlier. A later request may pass an earlier
  * waiter only if both fit, so it never delays it.
@@ -107,11 +132,12 @@ end
  * Returns {1, now, total, consecutive429, highWaiting} or
  *         {0, retryAfterMs, total, consecutive429, highWaiting, reason (1 full, 2 paused, 3 queued)}.
  */
-export const RESERVE_SCRIPT = `${PRELUDE}${SEED_IF_LOST}
+export const RESERVE_SCRIPT = `${PRELUDE}${SEED_IF_LOST}${CURVE}
 local weight, limit, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local prio, id, waiter = ARGV[4], ARGV[5], ARGV[6]
 local grace, poll = tonumber(ARGV[7]), tonumber(ARGV[8])
-if ARGV[9] == '1' then seed_if_lost(window, limit) end
+local burst = tonumber(ARGV[10])
+if ARGV[9] == '1' then seed_if_lost(window, ARGV[11]) end
 
 local total = prune(window)
 local queue = live_queue()
@@ -134,8 +160,9 @@ end
 local c429 = tonumber(redis.call('GET', K_429) or '0')
 local pu = paused_until()
 local need = total + ahead + weight - limit
+local curve = curve_retry(total, ahead + weight, limit, burst, window)
 
-if pu == 0 and need <= 0 then
+if pu == 0 and need <= 0 and curve == 0 then
   redis.call('ZADD', K_WIN, now, weight .. ':' .. id)
   total = total + weight
   redis.call('SET', K_TOT, total, 'PX', window + 60000)
@@ -152,18 +179,21 @@ if pu > 0 then
   retry, reason = pu - now, 2
 else
   reason = 3
-  if total + weight > limit then reason = 1 end
-  retry = poll
-  local acc = 0
-  local entries = redis.call('ZRANGE', K_WIN, 0, -1, 'WITHSCORES')
-  for i = 1, #entries, 2 do
-    acc = acc + weight_of(entries[i])
-    if acc >= need then
-      retry = tonumber(entries[i + 1]) + window - now
-      break
+  if total + weight > limit or (ahead == 0 and curve > 0) then reason = 1 end
+  retry = 0
+  if need > 0 then
+    local acc = 0
+    local entries = redis.call('ZRANGE', K_WIN, 0, -1, 'WITHSCORES')
+    for i = 1, #entries, 2 do
+      acc = acc + weight_of(entries[i])
+      if acc >= need then
+        retry = tonumber(entries[i + 1]) + window - now
+        break
+      end
     end
   end
-  if retry < 1 then retry = 1 end
+  if curve > retry then retry = curve end
+  if retry <= 0 then retry = poll end
 end
 if waiter ~= '' then
   if not my_seq then

@@ -14,6 +14,7 @@ import {
 } from './budget-math';
 import { sleep } from '../common/timers';
 import { rateBudgetBase, rateBudgetLowShareKey, rateBudgetScriptKeys } from '../redis/contracts/rate-budget';
+import { encodeSeeds, lostWindowSeeds } from './lost-window';
 import { LowPriorityShare, lowPriorityLimit } from './low-priority-share';
 import { REPORT_429_SCRIPT, RESERVE_SCRIPT, SETTLE_SCRIPT, USAGE_SCRIPT } from './rate-budget.scripts';
 import type {
@@ -75,6 +76,10 @@ export class RateBudget {
     scriptCalls: 0,
   };
   private readonly seedWhenLost: boolean;
+  /** Most weight at one instant (the burst curve; = weightPerMinute: none). */
+  readonly burstWeight: number;
+  /** The lost-state seeds, encoded for the reserve script. */
+  private readonly seeds: string;
   /** Low priority's bounded share of each window (unset: no bound). */
   readonly lowShare: LowPriorityShare | null;
   /** Last consecutive-429 count seen, so `reportSuccess` only writes when there is something to reset. */
@@ -90,6 +95,10 @@ export class RateBudget {
     const base = rateBudgetBase(opts.keyPrefix, opts.identity ?? 'default');
     this.keys = rateBudgetScriptKeys(base);
     this.seedWhenLost = opts.assumeSpentWhenLost ?? false;
+    this.burstWeight = opts.burstWeight ?? this.weightPerMinute;
+    assertWeight(this.burstWeight, this.weightPerMinute, 'burstWeight');
+    const curve = { limit: this.weightPerMinute, burst: this.burstWeight, windowMs: this.windowMs };
+    this.seeds = this.seedWhenLost ? encodeSeeds(lostWindowSeeds(curve)) : '';
     this.schedule = backoffSchedule(opts.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS, opts.backoffCapMs ?? DEFAULT_BACKOFF_CAP_MS);
     this.resetMs = opts.backoffResetMs ?? 600_000;
     this.graceMs = opts.waiterGraceMs ?? 2_000;
@@ -112,7 +121,7 @@ export class RateBudget {
    * high-priority one. Rejects with `signal.reason` when aborted (its queue place is released).
    */
   async reserve(weight: number, priority: BudgetPriority = 'high', signal?: AbortSignal): Promise<Reservation> {
-    assertWeight(weight, this.weightPerMinute);
+    this.assertGrantable(weight);
     signal?.throwIfAborted();
     const id = newId();
     const waiter = waiterMember(priority, weight, id);
@@ -151,7 +160,7 @@ export class RateBudget {
 
   /** One non-blocking attempt (never queues). */
   async tryReserve(weight: number, priority: BudgetPriority = 'high'): Promise<TryReserveResult> {
-    assertWeight(weight, this.weightPerMinute);
+    this.assertGrantable(weight);
     if (priority === 'low' && this.lowShare) {
       const share = await this.lowShare.tryAdmit(weight, 'check');
       if (!share.admitted) {
@@ -206,6 +215,13 @@ export class RateBudget {
     return { ...this.stats };
   }
 
+  private assertGrantable(weight: number): void {
+    assertWeight(weight, this.weightPerMinute);
+    if (weight > this.burstWeight) {
+      throw new RangeError(`weight ${weight} exceeds the burst of ${this.burstWeight}: it could never be granted`);
+    }
+  }
+
   private async attempt(weight: number, priority: BudgetPriority, id: string, waiter: string): Promise<Attempt> {
     const reply = (await this.run(SCRIPTS.reserve, this.keys, [
       weight,
@@ -217,6 +233,8 @@ export class RateBudget {
       this.graceMs,
       this.pollMs,
       this.seedWhenLost ? '1' : '0',
+      this.burstWeight,
+      this.seeds,
     ])) as number[];
     this.known429 = reply[3];
     if (reply[0] === 1) return { granted: true, at: reply[1] };

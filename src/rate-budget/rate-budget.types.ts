@@ -27,9 +27,16 @@ export interface RateBudgetOptions {
   /** Random extra sleep in [0, jitterMs) on each wait. Default 15. */
   jitterMs?: number;
   /**
+   * Most weight granted at one instant: any interval of length ℓ holds at most
+   * min(weightPerMinute, burstWeight + weightPerMinute · ℓ / window) (lost-window.ts). A request
+   * heavier than this is refused (RangeError). Default `weightPerMinute` (no bound beyond the window).
+   */
+  burstWeight?: number;
+  /**
    * When the budget's state is missing from Redis (first start on an empty Redis, or a restart
-   * without persistence), assume the whole limit was spent evenly over the last window and ramp up
-   * from zero over one window (the exchange still counts what was sent before). Default false.
+   * without persistence), seed the window with the most the lost history can still have in the
+   * exchange's window, given the burst curve (the exchange still counts what was sent before):
+   * nothing for about burstWeight · window / limit, then the full rate. Default false.
    */
   assumeSpentWhenLost?: boolean;
   /**

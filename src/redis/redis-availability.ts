@@ -31,14 +31,26 @@ export async function whileRedisReady<T>(redis: Redis, command: () => Promise<T>
 }
 
 /**
+ * `client.disconnect()`, unless the connection already ended (after QUIT, or dropped): there
+ * ioredis would still arm its 2 s "stream still open" timer, which waits for a `close` event that
+ * already happened, and nothing else would be left to keep the process alive (the timer jest
+ * waited on after a run).
+ */
+export function disconnectUnlessEnded(client: Redis): void {
+  if (client.status !== 'end') client.disconnect();
+}
+
+/**
  * Drops a connection at once and rejects whatever waits in its offline queue ("Connection is
  * closed."). ioredis's own disconnect() does neither while the client is between reconnect
  * attempts (status `reconnecting`): it cancels the next attempt but leaves the client and its
  * queued commands waiting forever, which would hold a shutdown during a Redis outage.
  */
 export function dropConnection(client: Redis): void {
-  client.disconnect();
   if (client.status === 'end') return;
+  client.disconnect();
+  // disconnect() ends a client that was waiting to connect at once (TS narrowed `status` above).
+  if ((client.status as string) === 'end') return;
   const internal = client as unknown as { flushQueue?(err: Error): void; setStatus?(status: string): void };
   internal.flushQueue?.(new Error('Connection is closed.'));
   internal.setStatus?.('end');

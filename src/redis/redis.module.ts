@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { HealthModule } from '../health/health.module';
 import { createMemoryRedis, isMemoryRedisUrl } from './memory-redis';
-import { dropConnection } from './redis-availability';
+import { disconnectUnlessEnded, dropConnection } from './redis-availability';
 import { RedisHealthIndicator } from './redis.health';
 import { REDIS_CLIENT, REDIS_SUBSCRIBER } from './redis.tokens';
 
@@ -74,5 +74,5 @@ async function close(client: Redis): Promise<void> {
   }
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([client.quit(), new Promise<void>((resolve) => (timer = setTimeout(resolve, 2_000)))]).finally(() => clearTimeout(timer));
-  client.disconnect();
+  disconnectUnlessEnded(client);
 }

@@ -44,7 +44,8 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   send(res, status, JSON.stringify(value ?? null), 'application/json');
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+// Unref'd: a delayed answer keeps its socket open anyway; a closed simulator is not held up by one.
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 /** POST /info, POST /exchange, /sim/* control, GET / (index). */
 export function createRequestHandler(info: InfoService, exchange: ExchangeService, control: SimulatorControl) {

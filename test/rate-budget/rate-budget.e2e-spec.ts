@@ -1,5 +1,6 @@
 import { randomBytes } from 'crypto';
 import Redis from 'ioredis';
+import { curveBound, lostWindowSeeds } from '../../src/rate-budget/lost-window';
 import { RateBudget, RateBudgetOptions, Reservation } from '../../src/rate-budget/rate-budget';
 import { waitFor } from '../support/wait';
 import { Grant, maxRollingSum } from './window-check';
@@ -285,6 +286,62 @@ describe('RateBudget (real Redis)', () => {
     await one.reserve(LIMIT);
     expect((await two.tryReserve(LIMIT)).granted).toBe(true);
     expect(one.redisKeys[0]).toBe(`${prefix}:{egress-1}:window`);
+  });
+
+  it('keeps the burst curve: no interval holds more than burst + limit · length / window', async () => {
+    const BURST = 10;
+    const a = budget(connect(), { burstWeight: BURST });
+    const b = budget(connect(), { burstWeight: BURST });
+    const grants: Grant[] = [];
+    const worker = async (instance: RateBudget, n: number): Promise<void> => {
+      for (let i = 0; i < n; i++) grants.push({ at: (await instance.reserve(1 + (i % 3))).grantedAt, weight: 1 + (i % 3) });
+    };
+    const started = Date.now();
+    await Promise.all([worker(a, 20), worker(b, 20), worker(a, 20)]);
+    const elapsed = Date.now() - started;
+    grants.sort((x, y) => x.at - y.at);
+    const curve = { limit: LIMIT, burst: BURST, windowMs: EFFECTIVE };
+    let tightest = -Infinity;
+    for (let j = 0; j < grants.length; j++) {
+      let sum = 0;
+      for (let i = j; i >= 0 && grants[i].at > grants[j].at - EFFECTIVE; i--) {
+        sum += grants[i].weight;
+        if (i === 0 || grants[i - 1].at !== grants[i].at) tightest = Math.max(tightest, sum - curveBound(curve, grants[j].at - grants[i].at));
+      }
+    }
+    expect(tightest).toBeLessThanOrEqual(0);
+    expect(maxRollingSum(grants, EFFECTIVE)).toBeLessThanOrEqual(LIMIT);
+    // Paced, not starved: 120 weight at 50 per 1.1 s after the first burst of 10 is about 2.4 s.
+    expect(elapsed).toBeLessThan(((120 - BURST) / LIMIT) * EFFECTIVE + 1000);
+    await expect(a.reserve(BURST + 1)).rejects.toThrow(RangeError);
+  });
+
+  it('a lost state starts from the seeds, then grants exactly what the bound leaves (a ramp, not a window)', async () => {
+    const BURST = 10;
+    const curve = { limit: LIMIT, burst: BURST, windowMs: EFFECTIVE };
+    const r = connect();
+    const a = budget(r, { burstWeight: BURST, assumeSpentWhenLost: true });
+    expect(await a.tryReserve(2)).toMatchObject({ granted: false, reason: 'window_full' });
+    const lostAt = Number(await r.get(a.redisKeys[7]));
+    const seeded = await r.zrange(a.redisKeys[0], 0, -1, 'WITHSCORES');
+    const seeds: { ageMs: number; weight: number }[] = [];
+    for (let i = 0; i < seeded.length; i += 2) {
+      seeds.push({ ageMs: lostAt - Number(seeded[i + 1]), weight: Number(seeded[i].split(':')[0]) });
+    }
+    expect(seeds.sort((x, y) => y.ageMs - x.ageMs)).toEqual(lostWindowSeeds(curve).sort((x, y) => y.ageMs - x.ageMs));
+
+    const grants: Grant[] = [];
+    while (grants.length === 0 || grants[grants.length - 1].at < lostAt + EFFECTIVE) {
+      grants.push({ at: (await a.reserve(2)).grantedAt, weight: 2 });
+    }
+    // What the lost history can still hold plus what was granted since never exceeds the limit.
+    for (const g of grants) {
+      const since = grants.filter((x) => x.at <= g.at).reduce((s, x) => s + x.weight, 0);
+      if (g.at < lostAt + EFFECTIVE) expect(since + curveBound(curve, lostAt + EFFECTIVE - g.at)).toBeLessThanOrEqual(LIMIT);
+    }
+    // The first grant came after about burst · window / limit, far before a whole window.
+    expect(grants[0].at - lostAt).toBeLessThan(EFFECTIVE / 2);
+    expect(grants[0].at - lostAt).toBeGreaterThanOrEqual(Math.floor((BURST * EFFECTIVE) / LIMIT));
   });
 
   it('rejects weights that could never be granted', async () => {
