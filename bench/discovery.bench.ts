@@ -12,20 +12,20 @@
  * bucket deltas, interpolated), and CPU % / RSS of discovery (/proc), of the database's Postgres
  * backends and of the simulator. A rate is sustained when stored ≥ 98 % of generated and the
  * buffer does not grow (least-squares slope of its depth ≤ 2 % of the rate); stepping stops at
- * the first rate that is not. First a saturation step offers `--saturate` (1) × the quiet Postgres
- * ceiling: what discovery stores per second there is `FIGURE ingest_sustained_per_s` (its buffer
+ * the first rate that is not. First a saturation step offers `--saturate` (1) × the Postgres
+ * ceiling measured before it: what discovery stores per second there is `FIGURE ingest_sustained_per_s` (its buffer
  * bound is 50,000 in the bench, so backpressure engages instead of drops).
  * The ceiling (`FIGURE pg_ceiling_per_s`): plain batched inserts from one client (unnest batches of
  * `--ceiling-batch` (8,000: discovery's largest, which its sizer picks at saturation) into the
  * day-partitioned `fills` + the trader upsert, the tables discovery writes; see
  * support/pg-ceiling), `--ceiling-seconds` (15) each on its own fresh database in the same Postgres,
- * measured beside a second simulator streaming the saturation step's offered rate to a sink that
- * discards the frames (support/stream-sink), before the saturation step and again after it (the
- * figure is the mean). On a shared 2-core machine the simulator's generating and sending (which
+ * measured beside a second simulator streaming to a sink that discards the frames
+ * (support/stream-sink): before the saturation step at the quiet ceiling's rate (a little more
+ * than the step offers), again after it at the step's offered rate; the figure is the mean. On a shared 2-core machine the simulator's generating and sending (which
  * the exchange does elsewhere) takes CPU from Postgres during the saturation step; the ceiling
  * bears the same load, so the ratio measures discovery's own cost (parse, validation, live
  * hand-off, bookkeeping) and nothing of the bench's. `FIGURE pg_ceiling_quiet_per_s`: the same
- * inserts with nothing else of the bench running (the first measurement, which sets the offered rate).
+ * inserts with nothing else of the bench running (the first measurement).
  * Postgres CPU per 1,000 trades (the backends' /proc time) is printed for the ceiling and for
  * discovery's statements: the same work per trade means the gap is CPU taken, not SQL.
  * The saturation step runs first; after its drain, `FIGURE ingest_lost` = trades the simulator
@@ -78,7 +78,11 @@ interface Step {
   cpu: number;
   rss: number;
   pgCpu: number;
+  /** Of pgCpu, the client backends (discovery's statements; the rest is autovacuum). */
+  pgClientCpu: number;
   simCpu: number;
+  /** The Redis server's CPU (the live hand-off's script), when it runs on this machine. */
+  redisCpu: number;
   machine: number;
   /** Buffer growth, trades/s (least-squares slope of the per-second depth samples). */
   growth: number;
@@ -99,15 +103,14 @@ async function main(): Promise<void> {
     await ceilingDb.drop();
     return { perSecond: r.perSecond, pgCpuMsPer1k: r.pgCpuMsPer1k, load: loadavg()[0] };
   };
-  // Quiet: nothing else of the bench running; sets the saturation step's offered rate.
+  // Quiet: nothing else of the bench running.
   const quiet = await ceilingRun();
-  const offered = Math.round(quiet.perSecond * SATURATE);
   log(`pg ceiling, quiet: ${fmt(quiet.perSecond)} trades/s (one client, unnest batches of ${fmt(CEILING_BATCH)} + trader upsert, ${CEILING_SECONDS} s), Postgres CPU ${fmt(quiet.pgCpuMsPer1k, 1)} ms per 1,000 trades, load average ${quiet.load.toFixed(2)}`);
-  // Beside the stream: a second simulator sends the offered rate to a sink, as the first will to discovery.
+  // Beside the stream: a second simulator sends to a sink what the first will send discovery.
   const loadSim = await startSimulator({ traders: TRADERS, seed: 2 });
   const sink = await startStreamSink(loadSim.httpUrl, loadSim.wsUrl);
-  const loadedCeiling = async (): Promise<{ perSecond: number; pgCpuMsPer1k: number; load: number; generated: number }> => {
-    await loadSim.setTradeRate(offered);
+  const loadedCeiling = async (rate: number): Promise<{ perSecond: number; pgCpuMsPer1k: number; load: number; generated: number }> => {
+    await loadSim.setTradeRate(rate);
     await sleep(2000);
     const s0 = (await loadSim.stats()).trades.total;
     const t0 = Date.now();
@@ -116,7 +119,10 @@ async function main(): Promise<void> {
     await loadSim.setTradeRate(0);
     return { ...r, generated };
   };
-  const ceilingBefore = await loadedCeiling();
+  // The stream at the quiet ceiling first (a little more than the saturation step will offer):
+  // the saturation step offers what Postgres took beside it.
+  const ceilingBefore = await loadedCeiling(quiet.perSecond);
+  const offered = Math.round(ceilingBefore.perSecond * SATURATE);
   const ceilingLoad = [ceilingBefore.load];
   const ceiling = { perSecond: ceilingBefore.perSecond };
   log(
@@ -146,6 +152,14 @@ async function main(): Promise<void> {
 
     const meter = new CpuMeter(app.pid);
     const simMeter = new CpuMeter(sim.pid);
+    const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1] ?? 0);
+    const redisMeter = (() => {
+      try {
+        return new CpuMeter(redisPid);
+      } catch {
+        return null; // not on this machine
+      }
+    })();
     const machine = new MachineMeter();
     const measure = async (rate: number): Promise<Step> => {
       await sim.setTradeRate(rate);
@@ -153,8 +167,10 @@ async function main(): Promise<void> {
       const s0 = await sim.stats();
       const m0 = await scrape();
       const pg0 = await db.backendCpu();
+      const pgc0 = await db.backendCpu('client backend');
       meter.reset();
       simMeter.reset();
+      redisMeter?.reset();
       machine.reset();
       const started = Date.now();
       const depths: number[] = [metric(m0, 'discovery_buffer_depth')];
@@ -165,6 +181,7 @@ async function main(): Promise<void> {
       const m1 = await scrape();
       const s1 = await sim.stats();
       const pg1 = await db.backendCpu();
+      const pgc1 = await db.backendCpu('client backend');
       const dt = (Date.now() - started) / 1000;
       const flush = bucketDelta(buckets(m0, 'discovery_flush_seconds'), buckets(m1, 'discovery_flush_seconds'));
       const d = (name: string) => (metric(m1, name) - metric(m0, name)) / dt;
@@ -183,7 +200,9 @@ async function main(): Promise<void> {
         cpu: proc.cpuPercent,
         rss: proc.rssMb,
         pgCpu: cpuPercentBetween(pg0, pg1, dt),
+        pgClientCpu: cpuPercentBetween(pgc0, pgc1, dt),
         simCpu: simMeter.read().cpuPercent,
+        redisCpu: redisMeter?.read().cpuPercent ?? NaN,
         machine: machine.read(),
         growth: slope(depths),
         sustained: false,
@@ -217,7 +236,7 @@ async function main(): Promise<void> {
     const saturation = await measure(offered);
     const afterSaturation = await drain();
     const lost = afterSaturation.published - afterSaturation.fills;
-    const ceilingAfter = await loadedCeiling();
+    const ceilingAfter = await loadedCeiling(offered);
     sink.stop();
     await loadSim.stop();
     ceilingLoad.push(ceilingAfter.load);
@@ -259,7 +278,7 @@ async function main(): Promise<void> {
         `${SECONDS} s per rate after ${SETTLE_MS / 1000} s settle\n`,
     );
     printTable(
-      ['requested/s', 'generated/s', 'received/s', 'stored/s', 'buffer start→end (max)', 'buffer growth/s', 'flushes', 'flush p50 ms', 'flush p99 ms', 'batch', 'paused s', 'discovery CPU %', 'discovery RSS MB', 'postgres CPU %', 'sim CPU %', 'machine busy %', 'load avg', 'sustained'],
+      ['requested/s', 'generated/s', 'received/s', 'stored/s', 'buffer start→end (max)', 'buffer growth/s', 'flushes', 'flush p50 ms', 'flush p99 ms', 'batch', 'paused s', 'discovery CPU %', 'discovery RSS MB', 'postgres CPU %', 'sim CPU %', 'redis CPU %', 'machine busy %', 'load avg', 'sustained'],
       [...steps, saturation].map((s) => [
         fmt(s.rate),
         fmt(s.generated),
@@ -276,6 +295,7 @@ async function main(): Promise<void> {
         fmt(s.rss),
         fmt(s.pgCpu),
         fmt(s.simCpu),
+        fmt(s.redisCpu),
         fmt(s.machine),
         s.load.toFixed(2),
         s === saturation ? 'saturation' : s.sustained ? 'yes' : 'no',
@@ -303,7 +323,7 @@ async function main(): Promise<void> {
         `(simulator published − ledger rows after the saturation step's drain), dropped ${fmt(metric(end, 'discovery_buffer_dropped_total'))}; ` +
         `load average ${ceilingLoad.map((l) => l.toFixed(2)).join(' / ')} at the ceilings, ${saturation.load.toFixed(2)} at saturation` +
         `\nPostgres CPU per 1,000 trades: ceiling ${fmt(ceilingPgCpu, 1)} ms (batches of ${fmt(CEILING_BATCH)}), discovery ${fmt((saturation.pgCpu * 10_000) / Math.max(1, saturation.stored), 1)} ms ` +
-        `(batch ${fmt(saturation.batch)} at the end); quiet ceiling (nothing else of the bench running) ${fmt(quiet.perSecond)}/s = ` +
+        `(its statements ${fmt((saturation.pgClientCpu * 10_000) / Math.max(1, saturation.stored), 1)} ms, autovacuum the rest; batch ${fmt(saturation.batch)} at the end); quiet ceiling (nothing else of the bench running) ${fmt(quiet.perSecond)}/s = ` +
         `${((saturation.stored / quiet.perSecond) * 100).toFixed(1)} %`,
     );
     console.log(`FIGURE pg_ceiling_quiet_per_s ${Math.round(quiet.perSecond)}`);
