@@ -23,10 +23,9 @@
  * Disk: the growth of each table from the end of the warm-up to the end (after the drain),
  * scaled to a day by trades (`--trades-per-day` / trades stored meanwhile): `FIGURE disk_per_day_mb`.
  * A year: the raw ledger (`fills`, `trader_fills`, `trade_events`, day partitions) is kept
- * `--retention-days` (RETENTION_DAYS_FILLS / RETENTION_DAYS_EVENTS, 30) + today, everything else
- * grows for 365 days (an upper bound: `traders`, positions and baselines stop growing once every
- * trader is known; the leaderboard keeps 3 generations), plus what the database held at the start
- * of the window: `FIGURE disk_year_projection_gb`.
+ * `--retention-days` (RETENTION_DAYS_FILLS / RETENTION_DAYS_EVENTS, 30) + today; tables bounded
+ * by the traders or the 3 kept leaderboard generations (BOUNDED) count at their size at the end;
+ * every other table grows by its per-day rate for 365 days: `FIGURE disk_year_projection_gb`.
  * Cadence (every 5 s from the worker's /metrics and the database): leaderboard generations
  * finished and the longest gap between two (`FIGURE leaderboard_generations`,
  * `FIGURE leaderboard_max_gap_s`, allowed: LEADERBOARD_INTERVAL_SECONDS + the run's duration + the
@@ -65,6 +64,19 @@ const RATE = Math.round(TRADES_PER_DAY / (DAY_MINUTES * 60));
 const WARMUP_S = Math.max(60, MINUTES * 6);
 /** The raw ledger: day partitions, dropped past the retention. */
 const LEDGER = new Set(['fills', 'trader_fills', 'trade_events']);
+/**
+ * Bounded by the number of traders (a row or a few per trader) or by the leaderboard's 3 kept
+ * generations: they stop growing once every trader is known, so they are not extrapolated by day.
+ * Every other table (snapshots history, account values, portfolios, dead letters, rollups, …) is
+ * taken to grow by day for the whole year.
+ */
+const BOUNDED = new Set([
+  'traders', 'trader_positions', 'live_baselines', 'stream_checkpoints', 'address_roles', 'migrations',
+  'leaderboard_generations', 'leaderboard_metrics', 'leaderboard_ledger_totals', 'leaderboard_ledger_marks',
+  'leaderboard_source_marks', 'leaderboard_dirty', 'trader_enrichment', 'trader_risk', 'trader_risk_state',
+  'exchange_board_rows', 'copy_followers', 'copy_follows', 'copy_control', 'copy_positions',
+]);
+const kindOf = (table: string): 'ledger' | 'bounded' | 'year' => (LEDGER.has(table) ? 'ledger' : BOUNDED.has(table) ? 'bounded' : 'year');
 
 interface RssSample {
   at: number;
@@ -73,7 +85,10 @@ interface RssSample {
 
 async function tableSizes(pg: Client): Promise<Map<string, number>> {
   const { rows } = await pg.query<{ name: string; bytes: string }>(
-    `SELECT c.relname AS name, (SELECT coalesce(sum(pg_total_relation_size(t.relid)), 0) FROM pg_partition_tree(c.oid) t)::bigint AS bytes
+    // A partitioned table's own size is 0: its partitions' are summed (pg_partition_tree lists none for a plain table).
+    `SELECT c.relname AS name,
+            (CASE WHEN c.relkind = 'p' THEN (SELECT coalesce(sum(pg_total_relation_size(t.relid)), 0) FROM pg_partition_tree(c.oid) t)
+                  ELSE pg_total_relation_size(c.oid) END)::bigint AS bytes
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition`,
   );
@@ -128,7 +143,8 @@ async function main(): Promise<void> {
     for (const t0 = Date.now(); metric(parseMetrics(await discovery.metrics()), 'discovery_ws_subscriptions') < 1; await sleep(250)) {
       if (Date.now() - t0 > 30_000) throw new Error(`discovery did not subscribe within 30 s:\n${discovery.output()}`);
     }
-    const worker = await startApp('worker', env);
+    const workerStart = Date.now();
+    const worker = await startApp('worker', { ...env, EXCHANGE_LEADERBOARD_URL: `${sim.httpUrl}/Mainnet/leaderboard` });
     const api = await startApp('api', { ...env, THROTTLE_LIMIT_PER_MINUTE: '1000000' });
     roles.push(worker, api);
     await sim.setTradeRate(RATE);
@@ -243,10 +259,10 @@ async function main(): Promise<void> {
     const storedWindow = storedEnd - warm.stored;
     const dayScale = TRADES_PER_DAY / Math.max(1, storedWindow);
     const growth = new Map([...sizesEnd].map(([n, b]) => [n, b - (warm!.sizes.get(n) ?? 0)]));
-    const ledgerDay = (sum(growth, (n) => LEDGER.has(n)) * dayScale) / MB;
-    const otherDay = (sum(growth, (n) => !LEDGER.has(n)) * dayScale) / MB;
-    const baseOther = sum(warm.sizes, (n) => !LEDGER.has(n)) / MB;
-    const yearGb = (ledgerDay * (RETENTION_DAYS + 1) + otherDay * 365 + baseOther) / 1024;
+    const ledgerDay = (sum(growth, (n) => kindOf(n) === 'ledger') * dayScale) / MB;
+    const yearDay = (sum(growth, (n) => kindOf(n) === 'year') * dayScale) / MB;
+    const boundedEnd = sum(sizesEnd, (n) => kindOf(n) === 'bounded') / MB;
+    const yearGb = (ledgerDay * (RETENTION_DAYS + 1) + yearDay * 365 + boundedEnd) / 1024;
     console.log(
       `\ndisk: ${fmt(storedWindow)} trades stored after the warm-up (${((100 * storedWindow) / TRADES_PER_DAY).toFixed(1)} % of a simulated day); ` +
         `growth per table, scaled to a day (× ${dayScale.toFixed(2)}), largest first:`,
@@ -255,28 +271,30 @@ async function main(): Promise<void> {
       ['table', 'kept', 'size at end MB', 'growth MB', 'per day MB', 'bytes per trade'],
       [...growth]
         .sort((a, b) => b[1] - a[1])
-        .filter(([, g], i) => i < 14 || g > 0)
+        .filter(([, g], i) => i < 12 || g > 0)
         .map(([n, g]) => [
           n,
-          LEDGER.has(n) ? `${RETENTION_DAYS} d` : 'year',
+          kindOf(n) === 'ledger' ? `${RETENTION_DAYS} d` : kindOf(n) === 'bounded' ? 'bounded' : 'year',
           fmt((sizesEnd.get(n) ?? 0) / MB, 1),
           fmt(g / MB, 1),
-          fmt((g * dayScale) / MB, 1),
+          kindOf(n) === 'bounded' ? '–' : fmt((g * dayScale) / MB, 1),
           fmt(g / Math.max(1, storedWindow), 0),
         ]),
     );
     console.log(
-      `per simulated day: ledger ${fmt(ledgerDay)} MB (kept ${RETENTION_DAYS} d + today), other ${fmt(otherDay, 1)} MB (kept a year); ` +
-        `a year: ${fmt(ledgerDay * (RETENTION_DAYS + 1) / 1024, 2)} GB ledger + ${fmt((otherDay * 365) / 1024, 2)} GB other + ${fmt(baseOther / 1024, 2)} GB at the start`,
+      `per simulated day: ledger ${fmt(ledgerDay)} MB (kept ${RETENTION_DAYS} d + today), year-long tables ${fmt(yearDay, 1)} MB; ` +
+        `a year: ${fmt((ledgerDay * (RETENTION_DAYS + 1)) / 1024, 2)} GB ledger + ${fmt((yearDay * 365) / 1024, 2)} GB year-long + ` +
+        `${fmt(boundedEnd / 1024, 2)} GB bounded (at the end of the run) = ${fmt(yearGb, 1)} GB`,
     );
 
     // Cadence.
-    const runGens = [...generations.values()].filter((g) => g.startedAt >= runStart - 1000).sort((a, b) => a.startedAt - b.startedAt);
+    // From the worker's start (its boot run included) to the end of the run.
+    const runGens = [...generations.values()].filter((g) => g.startedAt >= workerStart - 1000).sort((a, b) => a.startedAt - b.startedAt);
     const gaps = runGens.slice(1).map((g, i) => (g.startedAt - runGens[i].startedAt) / 1000);
     const maxGap = gaps.length ? Math.max(...gaps) : NaN;
     const maxDur = runGens.length ? Math.max(...runGens.map((g) => g.durationMs)) / 1000 : NaN;
     const allowedGap = LEADERBOARD_INTERVAL_S + maxDur + 2 + CADENCE_MS / 1000;
-    const expectedGens = Math.floor((cadenceEnd - runStart) / 1000 / (LEADERBOARD_INTERVAL_S + (Number.isFinite(maxDur) ? maxDur : 0))) + 1;
+    const expectedGens = Math.floor((cadenceEnd - workerStart) / 1000 / (LEADERBOARD_INTERVAL_S + (Number.isFinite(maxDur) ? maxDur : 0) + 2)) + 1;
     const tickList = [...ticks].filter((t) => t >= runStart).sort((a, b) => a - b);
     const tickGaps = tickList.slice(1).map((t, i) => (t - tickList[i]) / 1000);
     const onTime = tickGaps.length ? tickGaps.filter((g) => Math.abs(g - TRACKING_INTERVAL_S) <= 0.1 * TRACKING_INTERVAL_S).length / tickGaps.length : NaN;
@@ -287,7 +305,7 @@ async function main(): Promise<void> {
     const weightPerMin = (simEnd.weight.totalConsumed - warm.sim.weight.totalConsumed) / windowMin;
     const apiSorted = [...apiMs].sort((a, b) => a - b);
     console.log(
-      `\nleaderboard: ${runGens.length} generations during the run (expected ≥ ${expectedGens} at LEADERBOARD_INTERVAL_SECONDS=${LEADERBOARD_INTERVAL_S}), ` +
+      `\nleaderboard: ${runGens.length} generations since the worker started (expected ≥ ${expectedGens} at LEADERBOARD_INTERVAL_SECONDS=${LEADERBOARD_INTERVAL_S}), ` +
         `longest computation ${fmt(maxDur, 1)} s, longest gap ${fmt(maxGap, 1)} s (allowed ${fmt(allowedGap, 1)} s): ` +
         `${runGens.length >= expectedGens && !(maxGap > allowedGap) ? 'on cadence' : 'BEHIND'}; GET /api/v1/leaderboard p50 ${fmt(apiSorted[Math.floor(apiSorted.length / 2)] ?? NaN)} ms, max ${fmt(apiSorted[apiSorted.length - 1] ?? NaN)} ms` +
         `\ntracking: ${tickList.length} round ticks, ${fmt(onTime * 100, 0)} % of gaps within 10 % of ${TRACKING_INTERVAL_S} s; after the warm-up ` +
@@ -303,7 +321,7 @@ async function main(): Promise<void> {
       console.log(`FIGURE soak_rss_mb_${key}_middle ${Math.round(mid.rss[r])}`);
       console.log(`FIGURE soak_rss_mb_${key}_end ${Math.round(lastS.rss[r])}`);
     }
-    console.log(`FIGURE disk_per_day_mb ${Math.round(ledgerDay + otherDay)}`);
+    console.log(`FIGURE disk_per_day_mb ${Math.round(ledgerDay + yearDay)}`);
     console.log(`FIGURE disk_ledger_per_day_mb ${Math.round(ledgerDay)}`);
     console.log(`FIGURE disk_year_projection_gb ${yearGb.toFixed(1)}`);
     console.log(`FIGURE leaderboard_generations ${runGens.length}`);
