@@ -75,6 +75,7 @@ const BOUNDED = new Set([
   'leaderboard_generations', 'leaderboard_metrics', 'leaderboard_ledger_totals', 'leaderboard_ledger_marks',
   'leaderboard_source_marks', 'leaderboard_dirty', 'trader_enrichment', 'trader_risk', 'trader_risk_state',
   'exchange_board_rows', 'copy_followers', 'copy_follows', 'copy_control', 'copy_positions',
+  'leaderboard_pnl_cache', 'leaderboard_account_cache',
 ]);
 const kindOf = (table: string): 'ledger' | 'bounded' | 'year' => (LEDGER.has(table) ? 'ledger' : BOUNDED.has(table) ? 'bounded' : 'year');
 
