@@ -2,7 +2,7 @@
  * Trades per second one discovery process stores.
  *
  *   npm run build && npm run bench:discovery [-- --rates 2000,5000,10000,20000,40000 --seconds 20 --traders 200
- *     --ceiling-seconds 15 --saturate 1 --cpu-prof]
+ *     --ceiling-seconds 15 --ceiling-batch 8000 --saturate 1.1 --cpu-prof]
  *
  * Runs the simulator (`node dist/simulator/main.js`) and one `ROLE=discovery node dist/main.js`,
  * each in its own process, on a fresh database `bench_discovery` and Redis logical database 14.
@@ -12,16 +12,27 @@
  * bucket deltas, interpolated), and CPU % / RSS of discovery (/proc), of the database's Postgres
  * backends and of the simulator. A rate is sustained when stored ≥ 98 % of generated and the
  * buffer does not grow (least-squares slope of its depth ≤ 2 % of the rate); stepping stops at
- * the first rate that is not. First a saturation step offers `--saturate` (1) × the Postgres
- * ceiling: what discovery stores per second there is `FIGURE ingest_sustained_per_s` (its buffer
- * bound is 50,000 in the bench, so backpressure engages instead of drops). The ceiling
- * (`FIGURE pg_ceiling_per_s`) is measured first, in the same run and Postgres, on its own fresh
- * database: one client, unnest batches of 1,000 + the trader upsert, `--ceiling-seconds` (15),
- * before the simulator starts and again after the saturation step (the figure is the mean).
+ * the first rate that is not. First a saturation step offers `--saturate` (1.1) × the Postgres
+ * ceiling measured before it (a little more than it, so that the step saturates even when the
+ * machine was busier during that ceiling than during the step): what discovery stores per second there is `FIGURE ingest_sustained_per_s` (its buffer
+ * bound is 50,000 in the bench, so backpressure engages instead of drops).
+ * The ceiling (`FIGURE pg_ceiling_per_s`): plain batched inserts from one client (unnest batches of
+ * `--ceiling-batch` (8,000: discovery's largest, which its sizer picks at saturation) into the
+ * day-partitioned `fills` + the trader upsert, the tables discovery writes; see
+ * support/pg-ceiling), `--ceiling-seconds` (15) each on its own fresh database in the same Postgres,
+ * measured beside a second simulator streaming to a sink that discards the frames
+ * (support/stream-sink): before the saturation step at the quiet ceiling's rate (a little more
+ * than the step offers), again after it at the step's offered rate; the figure is the mean. On a shared 2-core machine the simulator's generating and sending (which
+ * the exchange does elsewhere) takes CPU from Postgres during the saturation step; the ceiling
+ * bears the same load, so the ratio measures discovery's own cost (parse, validation, live
+ * hand-off, bookkeeping) and nothing of the bench's. `FIGURE pg_ceiling_quiet_per_s`: the same
+ * inserts with nothing else of the bench running (the first measurement).
+ * Postgres CPU per 1,000 trades (the backends' /proc time) is printed for the ceiling and for
+ * discovery's statements: the same work per trade means the gap is CPU taken, not SQL.
  * The saturation step runs first; after its drain, `FIGURE ingest_lost` = trades the simulator
  * published − ledger rows. The stepped rates follow (a rate above capacity there may hold the reader
  * paused long enough for the simulator to drop the connection, as the exchange drops slow readers).
- * Bounded: ~3.5 minutes with the default steps (hard stop at 7 minutes).
+ * Bounded: ~4.5 minutes with the default steps (hard stop at 9 minutes).
  * Environment: BENCH_APP_ROOT runs another checkout's dist/, TEST_PG_ADMIN_URL / TEST_REDIS_URL
  * point at other servers (see bench/support).
  */
@@ -29,6 +40,7 @@ import { loadavg } from 'os';
 import { join } from 'path';
 import { benchRedis, createBenchDatabase } from './support/infra';
 import { measurePgCeiling } from './support/pg-ceiling';
+import { startStreamSink } from './support/stream-sink';
 import { buckets, bucketDelta, histogramQuantile, metric, parseMetrics, Sample } from './support/metrics';
 import { CpuMeter, cpuPercentBetween, deadline, MachineMeter, sleep, startApp, startSimulator, warningsLine } from './support/processes';
 import { fmt, log, machineLine, printTable } from './support/report';
@@ -41,8 +53,10 @@ function arg(name: string, fallback: string): string {
 
 const RATES = arg('rates', '2000,5000,10000,20000,40000').split(',').map(Number).filter((r) => r > 0);
 const CEILING_SECONDS = Number(arg('ceiling-seconds', '15'));
+/** The ceiling's batch: discovery's largest (its sizer picks it at saturation; per trade, Postgres works least there). */
+const CEILING_BATCH = Number(arg('ceiling-batch', '8000'));
 /** Offered rate of the saturation step, as a multiple of the measured ceiling. */
-const SATURATE = Number(arg('saturate', '1'));
+const SATURATE = Number(arg('saturate', '1.1'));
 /** Discovery's buffer bound in the bench: small enough that backpressure engages within a step. */
 const BUFFER_BOUND = 50_000;
 const SECONDS = Number(arg('seconds', '20'));
@@ -66,7 +80,11 @@ interface Step {
   cpu: number;
   rss: number;
   pgCpu: number;
+  /** Of pgCpu, the client backends (discovery's statements; the rest is autovacuum). */
+  pgClientCpu: number;
   simCpu: number;
+  /** The Redis server's CPU (the live hand-off's script), when it runs on this machine. */
+  redisCpu: number;
   machine: number;
   /** Buffer growth, trades/s (least-squares slope of the per-second depth samples). */
   growth: number;
@@ -79,20 +97,40 @@ interface Step {
 }
 
 async function main(): Promise<void> {
-  deadline(420_000, 'bench:discovery');
+  deadline(540_000, 'bench:discovery');
   console.log(`discovery bench: ${machineLine()}`);
-  // The ceiling on its own fresh database in the same Postgres, before the simulator and discovery
-  // start and again after the saturation step (the machine's load drifts; the mean is the figure).
-  const ceilingRun = async (): Promise<{ perSecond: number; load: number }> => {
+  const ceilingRun = async (): Promise<{ perSecond: number; pgCpuMsPer1k: number; load: number }> => {
     const ceilingDb = await createBenchDatabase('discovery_ceiling');
-    const r = await measurePgCeiling(ceilingDb.url, { seconds: CEILING_SECONDS, batch: 1000, traders: Number(TRADERS) + 5 });
+    const r = await measurePgCeiling(ceilingDb.url, { seconds: CEILING_SECONDS, batch: CEILING_BATCH, traders: Number(TRADERS) + 5 });
     await ceilingDb.drop();
-    return { perSecond: r.perSecond, load: loadavg()[0] };
+    return { perSecond: r.perSecond, pgCpuMsPer1k: r.pgCpuMsPer1k, load: loadavg()[0] };
   };
-  const ceilingBefore = await ceilingRun();
+  // Quiet: nothing else of the bench running.
+  const quiet = await ceilingRun();
+  log(`pg ceiling, quiet: ${fmt(quiet.perSecond)} trades/s (one client, unnest batches of ${fmt(CEILING_BATCH)} + trader upsert, ${CEILING_SECONDS} s), Postgres CPU ${fmt(quiet.pgCpuMsPer1k, 1)} ms per 1,000 trades, load average ${quiet.load.toFixed(2)}`);
+  // Beside the stream: a second simulator sends to a sink what the first will send discovery.
+  const loadSim = await startSimulator({ traders: TRADERS, seed: 2 });
+  const sink = await startStreamSink(loadSim.httpUrl, loadSim.wsUrl);
+  const loadedCeiling = async (rate: number): Promise<{ perSecond: number; pgCpuMsPer1k: number; load: number; generated: number }> => {
+    await loadSim.setTradeRate(rate);
+    await sleep(2000);
+    const s0 = (await loadSim.stats()).trades.total;
+    const t0 = Date.now();
+    const r = await ceilingRun();
+    const generated = ((await loadSim.stats()).trades.total - s0) / ((Date.now() - t0) / 1000);
+    await loadSim.setTradeRate(0);
+    return { ...r, generated };
+  };
+  // The stream at the quiet ceiling first (a little more than the saturation step will offer):
+  // the saturation step offers what Postgres took beside it.
+  const ceilingBefore = await loadedCeiling(quiet.perSecond);
+  const offered = Math.round(ceilingBefore.perSecond * SATURATE);
   const ceilingLoad = [ceilingBefore.load];
   const ceiling = { perSecond: ceilingBefore.perSecond };
-  log(`pg ceiling: ${fmt(ceiling.perSecond)} trades/s (one client, unnest batches of 1,000 + trader upsert, ${CEILING_SECONDS} s), load average ${ceilingBefore.load.toFixed(2)}`);
+  log(
+    `pg ceiling beside the stream (${fmt(ceilingBefore.generated)} trades/s to a sink): ${fmt(ceilingBefore.perSecond)} trades/s, ` +
+      `Postgres CPU ${fmt(ceilingBefore.pgCpuMsPer1k, 1)} ms per 1,000 trades, load average ${ceilingBefore.load.toFixed(2)}`,
+  );
   const db = await createBenchDatabase('discovery');
   const bench = await benchRedis(REDIS_DB);
   const { url: redisUrl, redis } = bench;
@@ -116,6 +154,14 @@ async function main(): Promise<void> {
 
     const meter = new CpuMeter(app.pid);
     const simMeter = new CpuMeter(sim.pid);
+    const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1] ?? 0);
+    const redisMeter = (() => {
+      try {
+        return new CpuMeter(redisPid);
+      } catch {
+        return null; // not on this machine
+      }
+    })();
     const machine = new MachineMeter();
     const measure = async (rate: number): Promise<Step> => {
       await sim.setTradeRate(rate);
@@ -123,8 +169,10 @@ async function main(): Promise<void> {
       const s0 = await sim.stats();
       const m0 = await scrape();
       const pg0 = await db.backendCpu();
+      const pgc0 = await db.backendCpu('client backend');
       meter.reset();
       simMeter.reset();
+      redisMeter?.reset();
       machine.reset();
       const started = Date.now();
       const depths: number[] = [metric(m0, 'discovery_buffer_depth')];
@@ -135,6 +183,7 @@ async function main(): Promise<void> {
       const m1 = await scrape();
       const s1 = await sim.stats();
       const pg1 = await db.backendCpu();
+      const pgc1 = await db.backendCpu('client backend');
       const dt = (Date.now() - started) / 1000;
       const flush = bucketDelta(buckets(m0, 'discovery_flush_seconds'), buckets(m1, 'discovery_flush_seconds'));
       const d = (name: string) => (metric(m1, name) - metric(m0, name)) / dt;
@@ -153,7 +202,9 @@ async function main(): Promise<void> {
         cpu: proc.cpuPercent,
         rss: proc.rssMb,
         pgCpu: cpuPercentBetween(pg0, pg1, dt),
+        pgClientCpu: cpuPercentBetween(pgc0, pgc1, dt),
         simCpu: simMeter.read().cpuPercent,
+        redisCpu: redisMeter?.read().cpuPercent ?? NaN,
         machine: machine.read(),
         growth: slope(depths),
         sustained: false,
@@ -184,13 +235,19 @@ async function main(): Promise<void> {
     // Saturation first (a clean ledger, the machine as the ceiling saw it): offered at the
     // ceiling or above, what discovery stores per second is its sustained rate (backpressure holds the
     // buffer at its bound instead of dropping); then every trade published so far must be stored.
-    const saturation = await measure(Math.round(ceiling.perSecond * SATURATE));
+    const saturation = await measure(offered);
     const afterSaturation = await drain();
     const lost = afterSaturation.published - afterSaturation.fills;
-    const ceilingAfter = await ceilingRun();
+    const ceilingAfter = await loadedCeiling(offered);
+    sink.stop();
+    await loadSim.stop();
     ceilingLoad.push(ceilingAfter.load);
     ceiling.perSecond = (ceilingBefore.perSecond + ceilingAfter.perSecond) / 2;
-    log(`pg ceiling again: ${fmt(ceilingAfter.perSecond)} trades/s, load average ${ceilingAfter.load.toFixed(2)}; mean ${fmt(ceiling.perSecond)}/s`);
+    const ceilingPgCpu = (ceilingBefore.pgCpuMsPer1k + ceilingAfter.pgCpuMsPer1k) / 2;
+    log(
+      `pg ceiling beside the stream again (${fmt(ceilingAfter.generated)} trades/s to a sink): ${fmt(ceilingAfter.perSecond)} trades/s, ` +
+        `load average ${ceilingAfter.load.toFixed(2)}; mean ${fmt(ceiling.perSecond)}/s`,
+    );
     log(
       `saturation ${fmt(saturation.rate)}/s offered: generated ${fmt(saturation.generated)}/s, stored ${fmt(saturation.stored)}/s, ` +
         `buffer max ${fmt(saturation.depthMax)} (bound ${fmt(BUFFER_BOUND)}), reader paused ${fmt(saturation.pausedS, 1)} s, batch ${fmt(saturation.batch)}; ` +
@@ -223,7 +280,7 @@ async function main(): Promise<void> {
         `${SECONDS} s per rate after ${SETTLE_MS / 1000} s settle\n`,
     );
     printTable(
-      ['requested/s', 'generated/s', 'received/s', 'stored/s', 'buffer start→end (max)', 'buffer growth/s', 'flushes', 'flush p50 ms', 'flush p99 ms', 'batch', 'paused s', 'discovery CPU %', 'discovery RSS MB', 'postgres CPU %', 'sim CPU %', 'machine busy %', 'load avg', 'sustained'],
+      ['requested/s', 'generated/s', 'received/s', 'stored/s', 'buffer start→end (max)', 'buffer growth/s', 'flushes', 'flush p50 ms', 'flush p99 ms', 'batch', 'paused s', 'discovery CPU %', 'discovery RSS MB', 'postgres CPU %', 'sim CPU %', 'redis CPU %', 'machine busy %', 'load avg', 'sustained'],
       [...steps, saturation].map((s) => [
         fmt(s.rate),
         fmt(s.generated),
@@ -240,6 +297,7 @@ async function main(): Promise<void> {
         fmt(s.rss),
         fmt(s.pgCpu),
         fmt(s.simCpu),
+        fmt(s.redisCpu),
         fmt(s.machine),
         s.load.toFixed(2),
         s === saturation ? 'saturation' : s.sustained ? 'yes' : 'no',
@@ -265,13 +323,22 @@ async function main(): Promise<void> {
       `\ningest at saturation: ${fmt(saturation.stored)} stored/s of ${fmt(saturation.generated)} generated/s = ${(ratio * 100).toFixed(1)} % of the ` +
         `pg ceiling ${fmt(ceiling.perSecond)}/s (target ≥ 90 %: ${ratio >= 0.9 ? 'met' : 'MISSED'}); lost ${fmt(lost)} ` +
         `(simulator published − ledger rows after the saturation step's drain), dropped ${fmt(metric(end, 'discovery_buffer_dropped_total'))}; ` +
-        `load average ${ceilingLoad.map((l) => l.toFixed(2)).join(' / ')} at the ceilings, ${saturation.load.toFixed(2)} at saturation`,
+        `load average ${ceilingLoad.map((l) => l.toFixed(2)).join(' / ')} at the ceilings, ${saturation.load.toFixed(2)} at saturation` +
+        `\nPostgres CPU per 1,000 trades: ceiling ${fmt(ceilingPgCpu, 1)} ms (batches of ${fmt(CEILING_BATCH)}), discovery ${fmt((saturation.pgCpu * 10_000) / Math.max(1, saturation.stored), 1)} ms ` +
+        `(its statements ${fmt((saturation.pgClientCpu * 10_000) / Math.max(1, saturation.stored), 1)} ms, autovacuum the rest; batch ${fmt(saturation.batch)} at the end); quiet ceiling (nothing else of the bench running) ${fmt(quiet.perSecond)}/s = ` +
+        `${((saturation.stored / quiet.perSecond) * 100).toFixed(1)} %`,
     );
+    console.log(`FIGURE pg_ceiling_quiet_per_s ${Math.round(quiet.perSecond)}`);
+    // Load-independent: Postgres CPU per 1,000 trades of each (what the machine's load cannot shift).
+    console.log(`FIGURE pg_cpu_ms_per_1k_ceiling ${ceilingPgCpu.toFixed(1)}`);
+    console.log(`FIGURE pg_cpu_ms_per_1k_ingest ${((saturation.pgClientCpu * 10_000) / Math.max(1, saturation.stored)).toFixed(1)}`);
     console.log(`FIGURE pg_ceiling_per_s ${Math.round(ceiling.perSecond)}`);
     console.log(`FIGURE ingest_sustained_per_s ${Math.round(saturation.stored)}`);
     console.log(`FIGURE ingest_lost ${lost}`);
     console.log(`FIGURE load_average ${loadavg()[0].toFixed(2)}`);
   } finally {
+    sink.stop();
+    await loadSim.stop();
     await sim.setTradeRate(0).catch(() => undefined);
     await app.stop();
     await sim.stop();

@@ -31,8 +31,11 @@ export interface BenchDatabase {
   client(): Promise<Client>;
   /** Deadlocks Postgres detected in this database (pg_stat_database). */
   deadlocks(): Promise<number>;
-  /** CPU seconds of this database's backends (the app's connections), per pid. */
-  backendCpu(): Promise<Map<number, number>>;
+  /**
+   * CPU seconds of this database's backends (the app's connections, and autovacuum workers while
+   * they run), per pid; `backendType` picks one pg_stat_activity.backend_type (e.g. 'client backend').
+   */
+  backendCpu(backendType?: string): Promise<Map<number, number>>;
   drop(): Promise<void>;
 }
 
@@ -65,10 +68,13 @@ export async function createBenchDatabase(name: string): Promise<BenchDatabase> 
         await c.end();
       }
     },
-    backendCpu: async () => {
+    backendCpu: async (backendType?: string) => {
       const c = await client();
       try {
-        const { rows } = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [db]);
+        const { rows } = await c.query<{ pid: number }>(
+          'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND ($2::text IS NULL OR backend_type = $2)',
+          [db, backendType ?? null],
+        );
         return cpuOf(rows.map((r) => r.pid));
       } finally {
         await c.end();

@@ -1,17 +1,28 @@
 import { randomBytes } from 'crypto';
 import { Client } from 'pg';
+import { procSample } from './processes';
 
 /**
  * The Postgres ceiling for the trades ledger: plain batched inserts from one client, as fast as
  * it can, for `seconds`: each statement inserts `batch` trades with unnest arrays into `fills`
- * (ON CONFLICT DO NOTHING) and upserts their buyers and sellers into `traders`, like discovery's
- * statement minus its bookkeeping. Trades spread over `traders` addresses and 28 coins, timed now.
+ * (ON CONFLICT DO NOTHING) and upserts their buyers and sellers into `traders` (the same columns
+ * as discovery's: last seen, trades seen, is_active), like discovery's statement minus its
+ * bookkeeping (which rows went in, how many traders are new). The same tables as discovery
+ * writes: the day-partitioned `fills` and `traders` (discovery does not write `trader_fills`: the
+ * worker's live applier does, for baselined traders only). Trades spread over `traders` addresses
+ * and 28 coins, timed now. `pgCpuMsPer1k`: the Postgres backend's CPU per 1,000 trades (/proc).
  */
-export async function measurePgCeiling(url: string, opts: { seconds: number; batch: number; traders: number }): Promise<{ perSecond: number; trades: number }> {
+export async function measurePgCeiling(
+  url: string,
+  opts: { seconds: number; batch: number; traders: number },
+): Promise<{ perSecond: number; trades: number; pgCpuMsPer1k: number }> {
   const addresses = Array.from({ length: opts.traders }, () => `0x${randomBytes(20).toString('hex')}`);
   const coins = Array.from({ length: 28 }, (_, i) => `C${i}`);
   const client = new Client({ connectionString: url });
   await client.connect();
+  const backend = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+  const cpu0 = procSample(backend).cpuSeconds;
+  let cpu1 = cpu0;
   let tid = 1;
   let trades = 0;
   const started = Date.now();
@@ -45,13 +56,15 @@ export async function measurePgCeiling(url: string, opts: { seconds: number; bat
          SELECT address, min(time), max(time), count(*) FROM parties GROUP BY address ORDER BY address
          ON CONFLICT (address) DO UPDATE SET
            last_seen_trading_at = GREATEST(traders.last_seen_trading_at, EXCLUDED.last_seen_trading_at),
-           trades_seen = traders.trades_seen + EXCLUDED.trades_seen`,
+           trades_seen = traders.trades_seen + EXCLUDED.trades_seen,
+           is_active = true`,
         [cols.coin, cols.tid, cols.buyer, cols.seller, cols.px, cols.sz, cols.side, cols.time, cols.hash],
       );
       trades += n;
     }
+    cpu1 = procSample(backend).cpuSeconds;
   } finally {
     await client.end();
   }
-  return { perSecond: trades / ((Date.now() - started) / 1000), trades };
+  return { perSecond: trades / ((Date.now() - started) / 1000), trades, pgCpuMsPer1k: trades > 0 ? ((cpu1 - cpu0) * 1e6) / trades : NaN };
 }

@@ -11,6 +11,11 @@ function run(sizer: BatchSizer, batches: number, knee: number): void {
 }
 
 describe('BatchSizer', () => {
+  it('starts at the largest size (a backlog should not climb through the small ones)', () => {
+    expect(new BatchSizer().current).toBe(8000);
+    expect(new BatchSizer([500, 1000, 2000]).next()).toBe(2000);
+  });
+
   it('settles on the size with the best measured rate', () => {
     const sizer = new BatchSizer([500, 1000, 2000, 4000, 8000], 4);
     run(sizer, 400, 2000);
