@@ -31,6 +31,15 @@ describe('BatchSizer', () => {
     expect(sizer.current).toBe(8000);
   });
 
+  it('takes the largest size under a deep backlog, whatever it measured', () => {
+    const sizer = new BatchSizer([500, 1000, 2000, 4000, 8000], 4);
+    run(sizer, 200, 1000);
+    expect(sizer.current).toBe(1000);
+    expect(sizer.next(15_999)).toBe(1000);
+    expect(sizer.next(16_000)).toBe(8000);
+    expect(sizer.next(0)).toBe(1000);
+  });
+
   it('ignores partial batches', () => {
     const sizer = new BatchSizer([500, 1000], 1000, 0.3, 1);
     sizer.record(1000, 10, 1);

@@ -7,6 +7,10 @@
  * size matters, and climbing to it one neighbour per `exploreEvery` batches spent a whole
  * saturation step in small batches, which cost Postgres more per trade (bench:discovery: ~17 ms
  * of backend CPU per 1,000 trades at 1,000 a statement, ~11 ms at 8,000).
+ * Under a deep backlog (at least two of the largest batches waiting) it always takes the largest:
+ * that is saturation, where the CPU Postgres spends per trade decides the rate, and a statement's
+ * timing on a busy machine is too noisy to see it (the choice drifted to ~4,500 a statement
+ * under load, at ~14 ms of backend CPU per 1,000 trades).
  */
 export class BatchSizer {
   private readonly rates: Array<number | null>;
@@ -24,8 +28,10 @@ export class BatchSizer {
     this.index = Math.min(start, sizes.length - 1);
   }
 
-  /** The size of the next full batch. */
-  next(): number {
+  /** The size of the next full batch, given how many trades wait for one. */
+  next(backlog = 0): number {
+    const largest = this.sizes[this.sizes.length - 1];
+    if (backlog >= 2 * largest) return largest;
     this.batches++;
     if (this.batches % this.exploreEvery === 0) {
       const up = this.index + 1 < this.sizes.length;

@@ -195,7 +195,7 @@ export class TradeIngestService implements OnModuleInit, BeforeApplicationShutdo
   private pump(partial: boolean): void {
     if (this.flushes.failed || this.flushes.pending >= FLUSHES_IN_FLIGHT) return;
     if (!partial && this.flushes.unsent < this.sizer.current) return;
-    this.flushes.pump(this.sizer.next(), partial);
+    this.flushes.pump(this.sizer.next(this.flushes.unsent), partial);
   }
 
   private schedule(ms: number): void {
