@@ -1,19 +1,8 @@
 import { BacktestOptions, CopyBacktest, LeaderFill, thin } from './backtest';
+import { uncappedSettings } from './follow-settings.testing';
 import type { FollowSettings } from './sizing';
 
-const SETTINGS: FollowSettings = {
-  sizing: 'fixed_ratio',
-  multiplier: 1,
-  ratio: 0.5,
-  notionalUsd: null,
-  maxLeverage: null,
-  maxPositionUsd: null,
-  maxTotalUsd: null,
-  coinsAllow: null,
-  coinsDeny: null,
-  sides: 'both',
-  reverse: false,
-};
+const SETTINGS: FollowSettings = uncappedSettings({ sizing: 'fixed_ratio', ratio: 0.5 });
 const DECIMALS: Record<string, number> = { BTC: 3, ETH: 4 };
 
 function options(over: Partial<BacktestOptions> = {}): BacktestOptions {

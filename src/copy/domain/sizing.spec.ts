@@ -7,20 +7,9 @@ import {
   initialFollowState,
   LeaderView,
 } from './sizing';
+import { uncappedSettings } from './follow-settings.testing';
 
-const base: FollowSettings = {
-  sizing: 'proportional',
-  multiplier: 1,
-  ratio: null,
-  notionalUsd: null,
-  maxLeverage: null,
-  maxPositionUsd: null,
-  maxTotalUsd: null,
-  coinsAllow: null,
-  coinsDeny: null,
-  sides: 'both',
-  reverse: false,
-};
+const base: FollowSettings = uncappedSettings();
 const leader = (positions: Record<string, number>, equityUsd: number | null = 100_000, leverage: number | null = 10): LeaderView => ({
   equityUsd,
   positions: Object.fromEntries(Object.entries(positions).map(([c, size]) => [c, { size, leverage }])),
