@@ -2,7 +2,10 @@ import type { AlertView, OrderView } from './api/copy-views';
 
 /** Every Redis key and channel of copy trading (owned here; others call these helpers). */
 export const CopyKeys = {
-  /** Pub/sub: engine → api, a follower's `copy_order` / `copy_alert` for its Socket.IO room. */
+  /**
+   * Pub/sub: engine → api, followers' `copy_order` / `copy_alert` for their Socket.IO rooms: one
+   * event, or a JSON array of the events an engine produced in one tick (see `encodeEvents`).
+   */
   eventsChannel: 'ts:copy:events',
   /** Pub/sub: api → engines, "reload this follower" (settings, status, follows changed) or the halt. */
   commandsChannel: 'ts:copy:commands',
@@ -36,12 +39,24 @@ export interface AgentCheckReply {
 
 export const encode = (v: CopyEvent | CopyCommand | AgentCheckRequest | AgentCheckReply): string => JSON.stringify(v);
 
+/** Several events in one message (a leader's trade with a thousand followers is one publish, not a thousand). */
+export const encodeEvents = (events: readonly CopyEvent[]): string => JSON.stringify(events);
+
+const isEvent = (v: CopyEvent | null | undefined): v is CopyEvent =>
+  !!v && (v.type === 'copy_order' || v.type === 'copy_alert') && typeof v.follower_id === 'string';
+
 export function decodeEvent(raw: string): CopyEvent | null {
+  const [first, ...rest] = decodeEvents(raw);
+  return first && rest.length === 0 ? first : null;
+}
+
+/** The events of one message (a single event or an array of them); malformed entries are dropped. */
+export function decodeEvents(raw: string): CopyEvent[] {
   try {
-    const v = JSON.parse(raw) as CopyEvent;
-    return v && (v.type === 'copy_order' || v.type === 'copy_alert') && typeof v.follower_id === 'string' ? v : null;
+    const v = JSON.parse(raw) as CopyEvent | CopyEvent[];
+    return Array.isArray(v) ? v.filter(isEvent) : isEvent(v) ? [v] : [];
   } catch {
-    return null;
+    return [];
   }
 }
 
