@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'async_hooks';
 import { privateKeyToAccount } from 'viem/accounts';
 import { CoalescingBudget } from './coalescing-budget';
+import { SigningThread } from './signing-thread';
 import type { Priority, WeightBudget } from './info.client';
 import { exchangeApi, ExchangeClient, HttpRequestError, HttpTransport, TransportError, ValidationError } from './sdk';
 import {
@@ -78,7 +79,8 @@ type StatusEntry = { filled?: { totalSz: string; avgPx: string; oid: number; clo
 /**
  * Signed `POST /exchange` actions with agent (API wallet) keys, on the SDK's ExchangeClient: a
  * call is given a raw key (its viem account is built for that call only) or an ExchangeSigner
- * from `signer()` (built once: key derivation is the costly part of a small order), and
+ * from `signer()` (built once: key derivation is the costly part of a small order; its signatures
+ * are computed on a worker thread, SigningThread), and
  * reserves its weight in the shared budget at the highest priority before it is sent (the
  * reservations of one event-loop turn are merged into one: CoalescingBudget). Failures
  * come out typed: ExchangeOutcomeUnknownError (5xx, timeout, reset: resolve with orderStatus),
@@ -92,6 +94,7 @@ export class HyperliquidExchangeClient {
   private assetsAt = 0;
 
   private readonly budget: WeightBudget;
+  private readonly signing = new SigningThread();
 
   constructor(
     budget: WeightBudget,
@@ -116,8 +119,13 @@ export class HyperliquidExchangeClient {
    * malformed.
    */
   signer(key: Hex): ExchangeSigner {
-    const wallet = localAccount(key);
-    return { address: wallet.address.toLowerCase() as Hex, sdk: new ExchangeClient({ transport: this.transport, wallet }) };
+    const account = localAccount(key);
+    return { address: account.address.toLowerCase() as Hex, sdk: new ExchangeClient({ transport: this.transport, wallet: this.signing.wallet(key, account) }) };
+  }
+
+  /** Raw keys sign with a viem account built for the call. */
+  private oneOff(key: Hex): ExchangeClient {
+    return new ExchangeClient({ transport: this.transport, wallet: localAccount(key) });
   }
 
   /** Coin → asset index, szDecimals, maxLeverage (from `meta`, cached; an unknown coin re-reads it once). */
@@ -226,12 +234,15 @@ export class HyperliquidExchangeClient {
     sendAfter?: Promise<unknown>,
   ): Promise<{ kind: 'answered'; response: unknown } | { kind: 'refused'; message: string }> {
     sendAfter?.catch(() => undefined); // a rejection is handled below, whether or not the request got that far
-    const client = typeof key === 'string' ? this.signer(key).sdk : key.sdk;
+    const client = typeof key === 'string' ? this.oneOff(key) : key.sdk;
     const priority: Priority = 'high';
     const weight = exchangeRequestWeight(batchLength);
-    const reservation = await this.budget.reserve(weight, priority, signal);
+    // Reserved while the request is signed: it goes out once the weight is granted (and sendAfter).
+    const reserving = this.budget.reserve(weight, priority, signal);
+    reserving.catch(() => undefined);
+    const gate = sendAfter ? Promise.all([reserving, sendAfter]) : reserving;
     try {
-      const response = await (sendAfter ? sendGate.run(sendAfter, () => call(client)) : call(client));
+      const response = await sendGate.run(gate, () => call(client));
       await this.budget.reportSuccess();
       return { kind: 'answered', response };
     } catch (err) {
@@ -241,6 +252,8 @@ export class HyperliquidExchangeClient {
         if (response?.status === 'err') return { kind: 'refused', message: String(response.response) };
         return { kind: 'answered', response: err.response };
       }
+      const reservation = await reserving.catch(() => null);
+      if (!reservation) return Promise.reject(await reserving.then(() => err, (reason: unknown) => reason)); // not granted (aborted): nothing sent
       throw await this.transportFailure(err, action, master, reservation);
     }
   }

@@ -168,7 +168,7 @@ export class CopyEngineService implements OnApplicationBootstrap, BeforeApplicat
       price: Number.isFinite(px) ? px : this.market.price(e.details.coin),
     };
     // Every follower of the leader at once, none waiting on another; live ones first (their orders
-    // still wait on the journal and the exchange, paper fills are in-process).
+    // are handed to the signing thread before the paper ones compute their in-process fills).
     const paper: FollowerActor[] = [];
     for (const id of ids) {
       const actor = this.actors.get(id);
