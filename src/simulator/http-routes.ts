@@ -46,8 +46,23 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** POST /info, POST /exchange, /sim/* control, GET / (index). */
+/**
+ * POST /info, POST /exchange, /sim/* control, GET / (index). /exchange requests are handled one
+ * per event-loop turn, in arrival order, so that a burst's later requests are stamped when they
+ * arrive (between turns), not after the signature recovery of the ones ahead (this process's own
+ * CPU, not the client's latency).
+ */
 export function createRequestHandler(info: InfoService, exchange: ExchangeService, control: SimulatorControl) {
+  const queue: Array<() => void> = [];
+  const next = (): void => {
+    queue.shift()?.();
+    if (queue.length > 0) setImmediate(next);
+  };
+  const inTurn = <T>(job: () => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      queue.push(() => void job().then(resolve, reject));
+      if (queue.length === 1) setImmediate(next);
+    });
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const url = new URL(req.url ?? '/', 'http://simulator');
@@ -65,10 +80,7 @@ export function createRequestHandler(info: InfoService, exchange: ExchangeServic
         if (req.method !== 'POST') return send(res, 405, 'Method Not Allowed', 'text/plain');
         const arrivedAt = Date.now();
         const raw = await readBody(req);
-        // Requests that reached the server together are all stamped before any is handled: the
-        // signature recovery of one (this process's own CPU) is not the arrival time of the next.
-        await new Promise((r) => setImmediate(r));
-        const out = await exchange.handleRaw(clientOf(req), raw, arrivedAt);
+        const out = await inTurn(() => exchange.handleRaw(clientOf(req), raw, arrivedAt));
         const delay = exchange.faults.currentDelay();
         if (delay > 0) await sleep(delay);
         if (out.status === 200) return sendJson(res, 200, out.data);
