@@ -57,6 +57,8 @@ interface OrderWire {
 export interface ExchangeSigner {
   readonly address: Hex;
   readonly sdk: ExchangeClient;
+  /** Drops the key from the signing thread (the signer still signs, on the caller's thread). */
+  release(): void;
 }
 
 /**
@@ -120,7 +122,8 @@ export class HyperliquidExchangeClient {
    */
   signer(key: Hex): ExchangeSigner {
     const account = localAccount(key);
-    return { address: account.address.toLowerCase() as Hex, sdk: new ExchangeClient({ transport: this.transport, wallet: this.signing.wallet(key, account) }) };
+    const { wallet, release } = this.signing.wallet(key, account);
+    return { address: account.address.toLowerCase() as Hex, sdk: new ExchangeClient({ transport: this.transport, wallet }), release };
   }
 
   /** Raw keys sign with a viem account built for the call. */

@@ -20,9 +20,19 @@ describe('SigningThread', () => {
   it('signs on the thread what the account would sign here, for many signers at once', async () => {
     const thread = new SigningThread();
     const keys = Array.from({ length: 20 }, () => generatePrivateKey());
-    const sigs = await Promise.all(keys.map((k) => thread.wallet(k, privateKeyToAccount(k)).signTypedData(typedData as never)));
+    const sigs = await Promise.all(keys.map((k) => thread.wallet(k, privateKeyToAccount(k)).wallet.signTypedData(typedData as never)));
     const local = await Promise.all(keys.map((k) => privateKeyToAccount(k).signTypedData(typedData as never)));
     expect(sigs).toEqual(local);
     expect(thread.counts).toEqual({ thread: 20, local: 0 });
+  });
+
+  it('forgets a released key: its wallet signs here from then on', async () => {
+    const thread = new SigningThread();
+    const key = generatePrivateKey();
+    const signer = thread.wallet(key, privateKeyToAccount(key));
+    await signer.wallet.signTypedData(typedData as never);
+    signer.release();
+    expect(await signer.wallet.signTypedData(typedData as never)).toBe(await privateKeyToAccount(key).signTypedData(typedData as never));
+    expect(thread.counts).toEqual({ thread: 1, local: 1 });
   });
 });

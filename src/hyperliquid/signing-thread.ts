@@ -28,6 +28,12 @@ export interface ThreadWallet {
   signTypedData(typedData: TypedData): Promise<Hex>;
 }
 
+/** A wallet and how to make the thread forget its key. */
+export interface ThreadSigner {
+  wallet: ThreadWallet;
+  release(): void;
+}
+
 /**
  * EIP-712 signing on a worker thread: the agents' keys are handed to it once (by structured clone,
  * in memory) and their signatures computed there, so a leader's change signing a hundred orders
@@ -44,8 +50,11 @@ export class SigningThread {
   private readonly waiting = new Map<number, { resolve: (s: Hex) => void; reject: (e: Error) => void }>();
   private readonly registry = new FinalizationRegistry<number>((id) => this.worker?.postMessage({ op: 'drop', id }));
 
-  /** A wallet for `account` (already derived from `key` here) whose signatures come from the thread. */
-  wallet(key: Hex, account: LocalAccount): ThreadWallet {
+  /**
+   * A wallet for `account` (already derived from `key` here) whose signatures come from the thread;
+   * `release` (or the wallet being collected) makes the thread drop the key.
+   */
+  wallet(key: Hex, account: LocalAccount): ThreadSigner {
     const id = this.nextId++;
     const worker = this.thread();
     worker?.postMessage({ op: 'add', id, key });
@@ -58,8 +67,15 @@ export class SigningThread {
         return this.sign(w, id, typedData).then((sig) => (this.counts.thread++, sig), local);
       },
     };
-    this.registry.register(wallet, id);
-    return wallet;
+    const token = {};
+    this.registry.register(wallet, id, token);
+    return {
+      wallet,
+      release: () => {
+        this.registry.unregister(token);
+        worker?.postMessage({ op: 'drop', id });
+      },
+    };
   }
 
   private sign(worker: Worker, id: number, typedData: TypedData): Promise<Hex> {

@@ -29,6 +29,8 @@ export interface CopyExecutor {
   snapshot(): Promise<AccountSnapshot | null>;
   /** Requests left on the address allowance, when known. */
   allowance(): Promise<{ used: number; cap: number } | null>;
+  /** The executor is replaced or its follower dropped: let go of what it holds (the agent's key). */
+  close(): void;
 }
 
 /** Paper: fills at the latest stream price worsened by the slippage, charged PAPER_TAKER_FEE_BPS. */
@@ -67,6 +69,8 @@ export class PaperExecutor implements CopyExecutor {
   async allowance(): Promise<null> {
     return null;
   }
+
+  close(): void {}
 }
 
 /** An order not known to the exchange this long after its journal row is taken as never received. */
@@ -142,6 +146,10 @@ export class LiveExecutor implements CopyExecutor {
         s.positions.map((p) => [p.coin, { size: Number(p.szi), entryPx: Number(p.entryPx ?? 0), leverage: p.leverage?.value ?? null }]),
       ),
     };
+  }
+
+  close(): void {
+    this.agentKey.release();
   }
 
   async allowance(): Promise<{ used: number; cap: number }> {

@@ -113,6 +113,7 @@ export class FollowerActor {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.running?.catch(() => undefined);
+    this.executor?.close();
   }
 
   private async drain(): Promise<void> {
@@ -143,6 +144,7 @@ export class FollowerActor {
     if (!f) throw new Error(`follower ${this.id} is gone`);
     this.follower = f;
     this.follows = await this.deps.follows.listByFollowers([this.id]);
+    this.executor?.close();
     this.executor = this.deps.executorFor(f);
     this.positions.clear();
     for (const p of await this.deps.state.positions(this.id)) {
