@@ -1,7 +1,7 @@
 /**
  * Copy trading latency and duplicates: a leader's trade at the simulator → each follower's order.
  *
- *   npm run build && npm run bench:copy [-- --live 100 --paper 1000 --trades 20 --gap-ms 1500]
+ *   npm run build && npm run bench:copy [-- --live 100 --paper 1000 --trades 20 --gap-ms 1500 --cpu-prof DIR]
  *
  * Processes: the simulator (`dist/simulator/main.js`) and one app (`ROLE=all`: discovery, the
  * live engine and the copy engine, the api) on database `bench_copy` and Redis logical database 15.
@@ -29,6 +29,8 @@ const LIVE = Number(arg('live', '100'));
 const PAPER = Number(arg('paper', '1000'));
 const TRADES = Number(arg('trades', '20'));
 const GAP_MS = Number(arg('gap-ms', '1500'));
+/** `--cpu-prof DIR`: the app runs with --cpu-prof, its profile written to DIR at exit. */
+const CPU_PROF = arg('cpu-prof', '');
 const ADMIN = 'bench-admin-key';
 const LEADER = '0x00000000000000000000000000000000000c0de1';
 const OTHER = '0x00000000000000000000000000000000000c0de2';
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
     COPY_KEY_ENCRYPTION_KEY: 'ef'.repeat(32),
     COPY_RECONCILE_SECONDS: '60',
     THROTTLE_LIMIT_PER_MINUTE: '1000000',
-  });
+  }, CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : []);
   const api = async (method: string, path: string, body?: object, token?: string): Promise<any> => {
     const res = await fetch(`${app.url}${path}`, {
       method,
@@ -170,7 +172,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  // A handle left by a client (keep-alive sockets) must not hold the finished bench open.
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -312,6 +312,8 @@ export class EnvironmentVariables {
   DB_POOL_MAX = 20;
 
   @IsOptional()
-  @IsIn(['exit-after-commit', 'copy-after-journal'], { message: 'FAULT_INJECTION must be exit-after-commit or copy-after-journal (tests only) or unset' })
+  @IsIn(['exit-after-commit', 'copy-after-journal', 'copy-before-send'], {
+    message: 'FAULT_INJECTION must be exit-after-commit, copy-after-journal or copy-before-send (tests only) or unset',
+  })
   FAULT_INJECTION?: string;
 }

@@ -1,5 +1,5 @@
 import type { AlertView, OrderView } from './api/copy-views';
-import { type CopyEventOf, decodeCopyEvent } from '../redis/contracts/copy-channels';
+import { type CopyEventOf, decodeCopyEvent, decodeCopyEvents, encodeCopyEvents } from '../redis/contracts/copy-channels';
 
 /** Copy trading's Redis names and codecs are declared in redis/contracts/copy-channels.ts; here with copy's view types. */
 export {
@@ -17,3 +17,5 @@ export {
 export type CopyEvent = CopyEventOf<OrderView, AlertView>;
 
 export const decodeEvent = (raw: string): CopyEvent | null => decodeCopyEvent<OrderView, AlertView>(raw);
+export const encodeEvents = (events: readonly CopyEvent[]): string => encodeCopyEvents<OrderView, AlertView>(events);
+export const decodeEvents = (raw: string): CopyEvent[] => decodeCopyEvents<OrderView, AlertView>(raw);

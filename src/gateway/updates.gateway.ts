@@ -161,7 +161,8 @@ export class UpdatesGateway implements OnGatewayInit, OnGatewayConnection, OnGat
   }
 
   @SubscribeMessage('unsubscribe')
-  unsubscribe(@ConnectedSocket() client: Socket, @MessageBody() body: unknown): SubscriptionAck {
+  unsubscribe(@ConnectedSocket() client: Socket, @MessageBody() body: unknown): SubscriptionAck | ReturnType<CopyRoomsService['leave']> {
+    if (isFollowerSubscription(body)) return this.copyRooms.leave(client, body);
     return this.changeFilter(client, 'unsubscribe', body);
   }
 

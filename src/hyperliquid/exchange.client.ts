@@ -1,4 +1,7 @@
+import { AsyncLocalStorage } from 'async_hooks';
 import { privateKeyToAccount } from 'viem/accounts';
+import { CoalescingBudget } from './coalescing-budget';
+import { SigningThread } from './signing-thread';
 import type { Priority, WeightBudget } from './info.client';
 import { exchangeApi, ExchangeClient, HttpRequestError, HttpTransport, TransportError, ValidationError } from './sdk';
 import {
@@ -46,15 +49,42 @@ interface OrderWire {
   c: Hex | undefined;
 }
 
+/**
+ * A signing key made ready once: its viem local account and the SDK client signing with it. The
+ * account keeps the key in a closure (not a property), so a signer never prints or serializes it.
+ * Hold one per agent for as long as that agent is in use, and drop it when the agent changes.
+ */
+export interface ExchangeSigner {
+  readonly address: Hex;
+  readonly sdk: ExchangeClient;
+  /** Drops the key from the signing thread (the signer still signs, on the caller's thread). */
+  release(): void;
+}
+
+/**
+ * What a request waits for between its signing and its sending (`orders`' `sendAfter`), carried
+ * from the call through the SDK to the transport.
+ */
+const sendGate = new AsyncLocalStorage<Promise<unknown>>();
+
+/** `sendAfter` rejected: the request was signed but never sent. */
+class NotSentError extends Error {}
+
+/** A raw key (a viem account is built for the call, then dropped) or a prepared ExchangeSigner. */
+export type SigningKey = Hex | ExchangeSigner;
+
 type StatusEntry = { filled?: { totalSz: string; avgPx: string; oid: number; cloid?: Hex } } & {
   resting?: { oid: number; cloid?: Hex };
   error?: string;
 };
 
 /**
- * Signed `POST /exchange` actions with agent (API wallet) keys, on the SDK's ExchangeClient: each
- * call builds a viem local account from the agent key it is given (the key is not kept), and
- * reserves its weight in the shared budget at the highest priority before it is sent. Failures
+ * Signed `POST /exchange` actions with agent (API wallet) keys, on the SDK's ExchangeClient: a
+ * call is given a raw key (its viem account is built for that call only) or an ExchangeSigner
+ * from `signer()` (built once: key derivation is the costly part of a small order; its signatures
+ * are computed on a worker thread, SigningThread), and
+ * reserves its weight in the shared budget at the highest priority before it is sent (the
+ * reservations of one event-loop turn are merged into one: CoalescingBudget). Failures
  * come out typed: ExchangeOutcomeUnknownError (5xx, timeout, reset: resolve with orderStatus),
  * ExchangeRateLimitedError (429), ExchangeRequestError (other refusals before execution).
  * Order- and action-level refusals are answers, not exceptions (`kind: 'error'`).
@@ -65,14 +95,40 @@ export class HyperliquidExchangeClient {
   private assets: Map<string, AssetInfo> | undefined;
   private assetsAt = 0;
 
+  private readonly budget: WeightBudget;
+  private readonly signing = new SigningThread();
+
   constructor(
-    private readonly budget: WeightBudget,
+    budget: WeightBudget,
     private readonly directory: AssetDirectory,
     opts: ExchangeClientOptions,
   ) {
+    this.budget = new CoalescingBudget(budget);
     const apiUrl = opts.apiUrl.endsWith('/') ? opts.apiUrl : `${opts.apiUrl}/`;
     this.transport = new HttpTransport({ apiUrl, timeout: opts.timeoutMs ?? 10_000, isTestnet: opts.isTestnet ?? false });
     this.metaTtlMs = opts.metaTtlMs ?? 600_000;
+    const request = this.transport.request.bind(this.transport);
+    this.transport.request = (async (endpoint: Parameters<typeof request>[0], payload: unknown, signal?: AbortSignal) => {
+      const gate = sendGate.getStore();
+      if (gate) await gate.catch((err: unknown) => Promise.reject(new NotSentError(err instanceof Error ? err.message : String(err))));
+      return request(endpoint, payload as never, signal);
+    }) as typeof this.transport.request;
+  }
+
+  /**
+   * The signer of `key` (its viem account, derived once, and an SDK client on it), for callers
+   * that send many actions with one key. Throws ExchangeRequestError, without the key, when it is
+   * malformed.
+   */
+  signer(key: Hex): ExchangeSigner {
+    const account = localAccount(key);
+    const { wallet, release } = this.signing.wallet(key, account);
+    return { address: account.address.toLowerCase() as Hex, sdk: new ExchangeClient({ transport: this.transport, wallet }), release };
+  }
+
+  /** Raw keys sign with a viem account built for the call. */
+  private oneOff(key: Hex): ExchangeClient {
+    return new ExchangeClient({ transport: this.transport, wallet: localAccount(key) });
   }
 
   /** Coin → asset index, szDecimals, maxLeverage (from `meta`, cached; an unknown coin re-reads it once). */
@@ -95,36 +151,47 @@ export class HyperliquidExchangeClient {
     this.assetsAt = Date.now();
   }
 
-  /** One order signed by `agentKey` for `master`'s account. */
-  async order(agentKey: Hex, master: Hex, params: OrderParams, signal?: AbortSignal): Promise<OrderOutcome> {
-    const [outcome] = await this.orders(agentKey, master, [params], signal);
+  /** One order signed by `agentKey` for `master`'s account (`sendAfter`: see `orders`). */
+  async order(agentKey: SigningKey, master: Hex, params: OrderParams, signal?: AbortSignal, sendAfter?: Promise<unknown>): Promise<OrderOutcome> {
+    const [outcome] = await this.orders(agentKey, master, [params], signal, sendAfter);
     return outcome;
   }
 
-  /** A batch of orders in one request (one weight, n on the address allowance); one outcome per order. */
-  async orders(agentKey: Hex, master: Hex, params: readonly OrderParams[], signal?: AbortSignal): Promise<OrderOutcome[]> {
+  /**
+   * A batch of orders in one request (one weight, n on the address allowance); one outcome per
+   * order. With `sendAfter`, the request is reserved and signed at once but goes out only once
+   * that promise resolves (a journal write in flight); if it rejects, nothing is sent and the
+   * call fails with ExchangeRequestError.
+   */
+  async orders(
+    agentKey: SigningKey,
+    master: Hex,
+    params: readonly OrderParams[],
+    signal?: AbortSignal,
+    sendAfter?: Promise<unknown>,
+  ): Promise<OrderOutcome[]> {
     const orders: OrderWire[] = [];
     for (const p of params) {
       const { asset } = await this.asset(p.coin, signal);
       orders.push({ a: asset, b: p.isBuy, p: p.price, s: p.size, r: p.reduceOnly, t: { limit: { tif: p.tif } }, c: p.cloid });
     }
-    const raw = await this.send(agentKey, master, 'order', orders.length, signal, (x) => x.order({ orders, grouping: 'na' }, { signal }));
+    const raw = await this.send(agentKey, master, 'order', orders.length, signal, (x) => x.order({ orders, grouping: 'na' }, { signal }), sendAfter);
     if (raw.kind === 'refused') return params.map(() => ({ kind: 'error', message: raw.message, actionRejected: true }));
     const statuses = statusesOf(raw.response);
     return params.map((_, i) => orderOutcome(statuses[i]));
   }
 
-  async cancel(agentKey: Hex, master: Hex, coin: string, oid: number, signal?: AbortSignal): Promise<ActionOutcome> {
+  async cancel(agentKey: SigningKey, master: Hex, coin: string, oid: number, signal?: AbortSignal): Promise<ActionOutcome> {
     const { asset } = await this.asset(coin, signal);
     return this.statusAction(agentKey, master, 'cancel', signal, (x) => x.cancel({ cancels: [{ a: asset, o: oid }] }, { signal }));
   }
 
-  async cancelByCloid(agentKey: Hex, master: Hex, coin: string, cloid: Hex, signal?: AbortSignal): Promise<ActionOutcome> {
+  async cancelByCloid(agentKey: SigningKey, master: Hex, coin: string, cloid: Hex, signal?: AbortSignal): Promise<ActionOutcome> {
     const { asset } = await this.asset(coin, signal);
     return this.statusAction(agentKey, master, 'cancelByCloid', signal, (x) => x.cancelByCloid({ cancels: [{ asset, cloid }] }, { signal }));
   }
 
-  async updateLeverage(agentKey: Hex, master: Hex, coin: string, leverage: number, isCross: boolean, signal?: AbortSignal): Promise<ActionOutcome> {
+  async updateLeverage(agentKey: SigningKey, master: Hex, coin: string, leverage: number, isCross: boolean, signal?: AbortSignal): Promise<ActionOutcome> {
     const { asset } = await this.asset(coin, signal);
     const raw = await this.send(agentKey, master, 'updateLeverage', 1, signal, (x) => x.updateLeverage({ asset, isCross, leverage }, { signal }));
     return raw.kind === 'refused' ? { kind: 'error', message: raw.message, actionRejected: true } : { kind: 'ok' };
@@ -141,7 +208,7 @@ export class HyperliquidExchangeClient {
   }
 
   private async statusAction(
-    agentKey: Hex,
+    agentKey: SigningKey,
     master: Hex,
     action: string,
     signal: AbortSignal | undefined,
@@ -161,20 +228,24 @@ export class HyperliquidExchangeClient {
    * its `response` is what the exchange said), or `refused` for a `status:"err"` action refusal.
    */
   private async send(
-    key: Hex,
+    key: SigningKey,
     master: Hex,
     action: string,
     batchLength: number,
     signal: AbortSignal | undefined,
     call: (x: ExchangeClient) => Promise<unknown>,
+    sendAfter?: Promise<unknown>,
   ): Promise<{ kind: 'answered'; response: unknown } | { kind: 'refused'; message: string }> {
-    const wallet = localAccount(key);
+    sendAfter?.catch(() => undefined); // a rejection is handled below, whether or not the request got that far
+    const client = typeof key === 'string' ? this.oneOff(key) : key.sdk;
     const priority: Priority = 'high';
     const weight = exchangeRequestWeight(batchLength);
-    const reservation = await this.budget.reserve(weight, priority, signal);
-    const client = new ExchangeClient({ transport: this.transport, wallet });
+    // Reserved while the request is signed: it goes out once the weight is granted (and sendAfter).
+    const reserving = this.budget.reserve(weight, priority, signal);
+    reserving.catch(() => undefined);
+    const gate = sendAfter ? Promise.all([reserving, sendAfter]) : reserving;
     try {
-      const response = await call(client);
+      const response = await sendGate.run(gate, () => call(client));
       await this.budget.reportSuccess();
       return { kind: 'answered', response };
     } catch (err) {
@@ -184,11 +255,17 @@ export class HyperliquidExchangeClient {
         if (response?.status === 'err') return { kind: 'refused', message: String(response.response) };
         return { kind: 'answered', response: err.response };
       }
+      const reservation = await reserving.catch(() => null);
+      if (!reservation) return Promise.reject(await reserving.then(() => err, (reason: unknown) => reason)); // not granted (aborted): nothing sent
       throw await this.transportFailure(err, action, master, reservation);
     }
   }
 
   private async transportFailure(err: unknown, action: string, master: Hex, reservation: { settle(w: number): Promise<void> }): Promise<Error> {
+    if (err instanceof NotSentError) {
+      await reservation.settle(0);
+      return new ExchangeRequestError(`${action} for ${master} not sent: ${err.message}`, null);
+    }
     if (err instanceof ValidationError) {
       await reservation.settle(0);
       return new ExchangeRequestError(`${action} refused before sending: ${err.message}`, null);

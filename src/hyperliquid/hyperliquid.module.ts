@@ -19,7 +19,11 @@ import { HyperliquidInfoClient } from './info.client';
       provide: HyperliquidExchangeClient,
       inject: [RateBudget, HyperliquidInfoClient, AppConfig],
       useFactory: (budget: RateBudget, info: HyperliquidInfoClient, config: AppConfig) =>
-        new HyperliquidExchangeClient(budget, info, { apiUrl: config.hyperliquidInfoUrl.replace(/\/info$/, '') }),
+        new HyperliquidExchangeClient(budget, info, {
+          apiUrl: config.hyperliquidInfoUrl.replace(/\/info$/, ''),
+          // HYPERLIQUID_NETWORK: which chain the agents sign for (source "a" mainnet, "b" testnet).
+          isTestnet: config.hyperliquidNetwork === 'testnet',
+        }),
     },
   ],
   exports: [HyperliquidInfoClient, HyperliquidExchangeClient],

@@ -47,8 +47,23 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 // Unref'd: a delayed answer keeps its socket open anyway; a closed simulator is not held up by one.
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
-/** POST /info, POST /exchange, /sim/* control, GET / (index). */
+/**
+ * POST /info, POST /exchange, /sim/* control, GET / (index). /exchange requests are handled one
+ * per event-loop turn, in arrival order, so that a burst's later requests are stamped when they
+ * arrive (between turns), not after the signature recovery of the ones ahead (this process's own
+ * CPU, not the client's latency).
+ */
 export function createRequestHandler(info: InfoService, exchange: ExchangeService, control: SimulatorControl) {
+  const queue: Array<() => void> = [];
+  const next = (): void => {
+    queue.shift()?.();
+    if (queue.length > 0) setImmediate(next);
+  };
+  const inTurn = <T>(job: () => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      queue.push(() => void job().then(resolve, reject));
+      if (queue.length === 1) setImmediate(next);
+    });
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const url = new URL(req.url ?? '/', 'http://simulator');
@@ -65,7 +80,8 @@ export function createRequestHandler(info: InfoService, exchange: ExchangeServic
       if (path === '/exchange') {
         if (req.method !== 'POST') return send(res, 405, 'Method Not Allowed', 'text/plain');
         const arrivedAt = Date.now();
-        const out = await exchange.handleRaw(clientOf(req), await readBody(req), arrivedAt);
+        const raw = await readBody(req);
+        const out = await inTurn(() => exchange.handleRaw(clientOf(req), raw, arrivedAt));
         const delay = exchange.faults.currentDelay();
         if (delay > 0) await sleep(delay);
         if (out.status === 200) return sendJson(res, 200, out.data);

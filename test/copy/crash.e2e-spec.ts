@@ -15,9 +15,11 @@ const ENC_KEY = 'cd'.repeat(32);
  * kill -9 of the worker after an order's journal write and send, before its answer is recorded;
  * the restarted worker resolves the pending order by cloid (orderStatus) before anything else:
  * no cloid twice at the exchange, the follower ends at the desired position. The logs of both
- * processes never contain the agent key or the follower's token.
+ * processes never contain the agent key or the follower's token. And kill -9 between the journal
+ * write and the send (the order was signed meanwhile): nothing reached the exchange, the restarted
+ * worker finds the cloid unknown there, fails that row and sends a new order, once.
  */
-describe('copy trading: crash between send and answer', () => {
+describe('copy trading: crash between journal, send and answer', () => {
   let sim: SimulatorHandle;
   let db: TestDatabase;
   let proc: RunningProcess | null = null;
@@ -51,6 +53,10 @@ describe('copy trading: crash between send and answer', () => {
       COPY_KEY_ENCRYPTION_KEY: ENC_KEY,
       LOG_LEVEL: 'debug',
     };
+  });
+
+  afterEach(() => {
+    proc?.child.kill('SIGKILL');
   });
 
   afterAll(async () => {
@@ -105,5 +111,58 @@ describe('copy trading: crash between send and answer', () => {
     expect(all).not.toContain(acct.agentKey.slice(2));
     expect(all).not.toContain(acct.ownerKey.slice(2));
     expect(all).not.toContain(f.token);
+  });
+
+  it('a kill between the journal write and the send: nothing was sent, the restarted worker sends it once', async () => {
+    const leader2 = randomAddress();
+    const api = copyApi(await boot({ FAULT_INJECTION: 'copy-before-send' }));
+    await waitFor(async () => sim.control.stats().ws.subscriptions >= COINS.length, 30_000);
+    sim.control.trade({ coin: 'SOL', buyer: leader2, seller: other, sz: '1' });
+    await waitForBaseline(db.url, leader2);
+    sim.control.trade({ coin: 'SOL', buyer: other, seller: leader2, sz: '1' });
+    sim.control.trade({ coin: 'ETH', buyer: leader2, seller: other, sz: '2' });
+    await waitFor(async () => {
+      const { rows } = await withClient(db.url, (c) =>
+        c.query(`SELECT 1 FROM trader_positions p JOIN traders t ON t.id = p.trader_id WHERE t.address = $1 AND p.coin = 'ETH' AND p.szi = 2`, [leader2]),
+      );
+      return rows.length > 0;
+    }, 30_000, 250);
+    // The leader's open position is entered at once (no signal: nothing goes stale while the worker is down).
+    const acct = await approvedAccount(sim);
+    const f = await createFollower(api, { address: acct.master, mode: 'live', agent_private_key: acct.agentKey });
+    const res = await follow(api, f, { leader: leader2, sizing: 'fixed_ratio', ratio: 0.1, coins_allow: ['ETH'], copy_open_positions: true });
+    expect(res.status).toBe(201);
+    const exit = await proc!.exited;
+    expect(exit.signal).toBe('SIGKILL');
+    // Journaled (committed), never sent.
+    const rows = async () =>
+      (await withClient(db.url, (c) => c.query<{ cloid: string; status: string; error: string | null }>('SELECT cloid, status, error FROM copy_orders WHERE follower_id = $1 ORDER BY id', [f.id]))).rows;
+    const [pending] = await rows();
+    expect(pending.status).toBe('pending');
+    expect(sim.control.exchangeOrders(acct.master)).toEqual([]);
+
+    await boot();
+    // The row is failed once the exchange has not known its cloid for a while; then the decision is
+    // sent anew (at a price from the stream: the restarted worker has seen none yet, hence the trades).
+    const third = randomAddress();
+    let polls = 0;
+    await waitFor(async () => {
+      if (polls++ % 10 === 0) sim.control.trade({ coin: 'ETH', buyer: other, seller: third, sz: '0.01' });
+      return ((await simPositions(sim, acct.master)).ETH ?? 0) > 0.19;
+    }, 60_000, 500).catch(async (err) => {
+      throw new Error(`${String(err)}; journal ${JSON.stringify(await rows())}`);
+    });
+    const after = await waitFor(async () => {
+      const r = await rows();
+      return r.every((o) => o.status !== 'pending' && o.status !== 'sent') ? r : null;
+    }, 30_000, 500);
+    expect(after[0]).toMatchObject({ cloid: pending.cloid, status: 'failed' });
+    expect(after.filter((o) => o.status === 'filled')).toHaveLength(1);
+    // Without a price the decision waited, journaled once as skipped (not again at every reconciliation).
+    expect(after.filter((o) => o.error === 'no_price').length).toBeLessThanOrEqual(1);
+    expect(sim.control.exchangeOrders(acct.master).map((o) => o.cloid)).not.toContain(pending.cloid);
+    expect(duplicateCloids(sim, acct.master)).toEqual([]);
+    expect(Math.abs(((await simPositions(sim, acct.master)).ETH ?? 0) - 0.2)).toBeLessThan(0.0002);
+    expect(proc!.output()).not.toContain(acct.agentKey.slice(2));
   });
 });

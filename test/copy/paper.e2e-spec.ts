@@ -255,4 +255,25 @@ describe('copy trading, paper', () => {
     // Exits are retried: after the resume the copy is closed.
     await waitForActual(api, f, 'BTC', 0, 0);
   });
+
+  it('leaves a follower room on unsubscribe', async () => {
+    const f = await createFollower(api, { address: randomAddress(), mode: 'paper' });
+    expect((await follow(api, f, { leader, sizing: 'fixed_ratio', ratio: 0.1, coins_allow: ['ETH'] })).status).toBe(201);
+    await new Promise((r) => setTimeout(r, 500));
+    const socket = await connectSocket(app.url);
+    const seen: string[] = [];
+    socket.on('copy_order', (o: { cloid: string }) => seen.push(o.cloid));
+    expect(await socket.emitWithAck('subscribe', { follower: f.id, token: f.token })).toMatchObject({ ok: true });
+    trade('ETH', '1', true);
+    await waitFor(async () => seen.length > 0, 20000);
+    expect(await socket.emitWithAck('unsubscribe', { follower: f.id })).toEqual({ ok: true, follower: f.id, left: true });
+    const before = seen.length;
+    trade('ETH', '1', false);
+    await waitFor(async () => (await journal(api, f)).filter((r) => r.status === 'filled').length >= 2, 20000);
+    await new Promise((r) => setTimeout(r, 500)); // time for a copy_order to arrive, if one were still sent
+    expect(seen).toHaveLength(before);
+    // A second unsubscribe is a no-op.
+    expect(await socket.emitWithAck('unsubscribe', { follower: f.id })).toEqual({ ok: true, follower: f.id, left: false });
+    socket.disconnect();
+  });
 });

@@ -3,14 +3,14 @@ import Redis from 'ioredis';
 import type { Namespace, Socket } from 'socket.io';
 import { AppConfig } from '../../config/app-config';
 import { REDIS_CLIENT } from '../../redis/redis.tokens';
-import { CopyKeys, decodeEvent } from '../copy-channels';
+import { CopyKeys, decodeEvents } from '../copy-channels';
 import { FollowersRepository } from '../data/followers.repository';
 import { principalOf } from './follower-auth.guard';
 import { dropConnection } from '../../redis/redis-availability';
 
 export const followerRoom = (id: string) => `follower:${id}`;
 
-/** `subscribe {"follower","token"}` (the contract's follower room form). */
+/** `subscribe {"follower","token"}` / `unsubscribe {"follower"}` (the contract's follower room form). */
 export function isFollowerSubscription(body: unknown): body is { follower: unknown; token?: unknown } {
   return typeof body === 'object' && body !== null && 'follower' in body;
 }
@@ -18,7 +18,8 @@ export function isFollowerSubscription(body: unknown): body is { follower: unkno
 /**
  * Followers' Socket.IO rooms: a client that presents the follower's token (or the admin key)
  * joins `follower:<id>` and receives that follower's `copy_order` and `copy_alert`, which the
- * engines publish on Redis `ts:copy:events`; each api process emits to its own sockets.
+ * engines publish on Redis `ts:copy:events`; each api process emits to its own sockets. A client
+ * leaves with `unsubscribe {"follower"}` (no token needed to stop receiving).
  */
 @Injectable()
 export class CopyRoomsService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -60,9 +61,25 @@ export class CopyRoomsService implements OnApplicationBootstrap, OnModuleDestroy
     return { ok: true, follower: id };
   }
 
+  /** `unsubscribe {"follower"}`: this socket leaves the follower's room (a no-op when it is not in it). */
+  async leave(client: Socket, body: { follower: unknown }): Promise<{ ok: boolean; follower?: string; left?: boolean; error?: string }> {
+    const id = typeof body.follower === 'string' || typeof body.follower === 'number' ? String(body.follower) : '';
+    if (!/^\d{1,18}$/.test(id)) {
+      client.emit('error', { event: 'unsubscribe', message: 'follower must be a follower id' });
+      return { ok: false, error: 'follower must be a follower id' };
+    }
+    const room = followerRoom(id);
+    const left = client.rooms.has(room);
+    await client.leave(room);
+    return { ok: true, follower: id, left };
+  }
+
   private deliver(raw: string): void {
-    const event = decodeEvent(raw);
-    if (!event || !this.nsp) return;
-    this.nsp.local.to(followerRoom(event.follower_id)).emit(event.type, event.data);
+    if (!this.nsp) return;
+    const rooms = this.nsp.adapter.rooms;
+    for (const event of decodeEvents(raw)) {
+      const room = followerRoom(event.follower_id);
+      if (rooms.has(room)) this.nsp.local.to(room).emit(event.type, event.data);
+    }
   }
 }

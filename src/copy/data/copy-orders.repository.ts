@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
 import { OrderRecord, OrderSpec, OrderStatus, updatedRows } from './copy.records';
 
@@ -51,6 +52,11 @@ function toRecord(r: OrderRow): OrderRecord {
   };
 }
 
+/** A numeric as Postgres prints it back: exponent notation (`1e-7`, from String(number)) written out. */
+function plainNumeric(v: string | null): string | null {
+  return v !== null && /e/i.test(v) ? new Decimal(v).toFixed() : v;
+}
+
 export interface NewOrder extends OrderSpec {
   /**
    * `pending` (about to be sent), `skipped` (a decision not to send, journaled with its reason), or
@@ -83,16 +89,21 @@ export interface LatencyRow {
 export class CopyOrdersRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
+  /**
+   * Writes the rows in one statement (committed when it returns). Only ids and creation times come
+   * back: the records are completed from what was written (a thousand rows parsed back would cost
+   * more than the insert).
+   */
   async insert(orders: NewOrder[]): Promise<OrderRecord[]> {
     if (orders.length === 0) return [];
     const cols = ['follower_id', 'cloid', 'leader', 'coin', 'side', 'kind', 'size', 'limit_price', 'reduce_only', 'status', 'error', 'trigger', 'trigger_event_id', 'trigger_time', 'leader_price',
       'filled_size', 'avg_price', 'fee_usd', 'sent_at', 'acked_at', 'filled_at'] as const;
-    const rows: OrderRow[] = await this.db.query(
+    const rows: Array<{ id: string; cloid: string; created_at: Date }> = await this.db.query(
       `INSERT INTO copy_orders (${cols.join(', ')})
        SELECT * FROM unnest($1::bigint[], $2::char(34)[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::numeric[], $8::numeric[],
                             $9::boolean[], $10::varchar[], $11::text[], $12::varchar[], $13::bigint[], $14::timestamptz[], $15::numeric[],
                             $16::numeric[], $17::numeric[], $18::numeric[], $19::timestamptz[], $19::timestamptz[], $19::timestamptz[])
-       RETURNING *`,
+       RETURNING id, cloid, created_at`,
       [
         orders.map((o) => o.followerId),
         orders.map((o) => o.cloid),
@@ -115,7 +126,37 @@ export class CopyOrdersRepository {
         orders.map((o) => o.fill?.at ?? null),
       ],
     );
-    return rows.map(toRecord);
+    const written = new Map(rows.map((r) => [r.cloid, r]));
+    return orders.map((o) => {
+      const w = written.get(o.cloid)!;
+      const at = o.fill?.at ?? null;
+      return {
+        id: String(w.id),
+        followerId: String(o.followerId),
+        cloid: o.cloid,
+        leader: o.leader,
+        coin: o.coin,
+        side: o.side,
+        kind: o.kind,
+        size: plainNumeric(o.size)!,
+        limitPrice: plainNumeric(o.limitPrice),
+        reduceOnly: o.reduceOnly,
+        status: o.status,
+        filledSize: plainNumeric(o.fill?.size ?? '0')!,
+        avgPrice: plainNumeric(o.fill?.avgPrice ?? null),
+        feeUsd: plainNumeric(o.fill?.feeUsd ?? '0')!,
+        oid: null,
+        error: o.error,
+        trigger: o.trigger,
+        triggerEventId: o.triggerEventId,
+        triggerTime: o.triggerTime,
+        leaderPrice: plainNumeric(o.leaderPrice),
+        createdAt: w.created_at,
+        sentAt: at,
+        ackedAt: at,
+        filledAt: at,
+      };
+    });
   }
 
   async markSent(id: string): Promise<OrderRecord> {
@@ -137,6 +178,34 @@ export class CopyOrdersRepository {
       [id, o.status, o.filledSize ?? null, o.avgPrice ?? null, o.feeUsd ?? null, o.oid ?? null, o.error ?? null, o.acked ?? true, o.sentAt ?? null],
     ));
     return toRecord(rows[0]);
+  }
+
+  /** `resolve` for many rows in one statement (ids distinct); the updated rows, in no particular order. */
+  async resolveMany(items: Array<{ id: string; outcome: OrderOutcome }>): Promise<OrderRecord[]> {
+    if (items.length === 0) return [];
+    const o = items.map((i) => i.outcome);
+    const rows = updatedRows<OrderRow>(await this.db.query(
+      `UPDATE copy_orders c SET status = v.status, filled_size = COALESCE(v.filled_size, c.filled_size), avg_price = COALESCE(v.avg_price, c.avg_price),
+         fee_usd = COALESCE(v.fee_usd, c.fee_usd), oid = COALESCE(v.oid, c.oid), error = COALESCE(v.error, c.error),
+         acked_at = CASE WHEN v.acked THEN COALESCE(c.acked_at, now()) ELSE c.acked_at END,
+         sent_at = COALESCE(c.sent_at, v.sent_at, CASE WHEN v.acked THEN now() END),
+         filled_at = CASE WHEN v.filled_size > 0 THEN COALESCE(c.filled_at, now()) ELSE c.filled_at END
+       FROM unnest($1::bigint[], $2::varchar[], $3::numeric[], $4::numeric[], $5::numeric[], $6::bigint[], $7::text[], $8::boolean[], $9::timestamptz[])
+            AS v(id, status, filled_size, avg_price, fee_usd, oid, error, acked, sent_at)
+       WHERE c.id = v.id RETURNING c.*`,
+      [
+        items.map((i) => i.id),
+        o.map((x) => x.status),
+        o.map((x) => x.filledSize ?? null),
+        o.map((x) => x.avgPrice ?? null),
+        o.map((x) => x.feeUsd ?? null),
+        o.map((x) => x.oid ?? null),
+        o.map((x) => x.error ?? null),
+        o.map((x) => x.acked ?? true),
+        o.map((x) => x.sentAt ?? null),
+      ],
+    ));
+    return rows.map(toRecord);
   }
 
   /** Orders whose outcome is not known yet (pending or sent): resolved before anything new is sent. */

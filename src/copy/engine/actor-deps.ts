@@ -39,4 +39,6 @@ export interface ActorDeps {
   publishAlert(a: AlertView): void;
   /** Test-only fault injection between an order's send and the recording of its answer. */
   faultAfterSend(): void;
+  /** Test-only fault injection between an order's journal commit and its send. */
+  faultBeforeSend(): void;
 }

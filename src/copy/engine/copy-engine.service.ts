@@ -10,7 +10,7 @@ import type { WsTrade } from '../../hyperliquid/hyperliquid.types';
 import { HyperliquidInfoClient } from '../../hyperliquid/info.client';
 import { REDIS_CLIENT } from '../../redis/redis.tokens';
 import { orderView } from '../api/copy-views';
-import { CopyKeys, decodeCommand, encode } from '../copy-channels';
+import { type CopyEvent, CopyKeys, decodeCommand, encodeEvents } from '../copy-channels';
 import type { FollowerRecord } from '../data/copy.records';
 import { decryptSecret } from '../secrets';
 import { ActorDeps } from './actor-deps';
@@ -50,6 +50,7 @@ export class CopyEngineService implements OnApplicationBootstrap, BeforeApplicat
   private closers: Array<() => void> = [];
   private ticking: Promise<void> | null = null;
   private stopping = false;
+  private outbox: CopyEvent[] = [];
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
@@ -81,6 +82,11 @@ export class CopyEngineService implements OnApplicationBootstrap, BeforeApplicat
       faultAfterSend: () => {
         if (config.faultInjection !== 'copy-after-journal') return;
         this.logger.warn({ msg: 'fault injection: SIGKILL after an order was journaled and sent, before its answer is recorded' });
+        process.kill(process.pid, 'SIGKILL');
+      },
+      faultBeforeSend: () => {
+        if (config.faultInjection !== 'copy-before-send') return;
+        this.logger.warn({ msg: 'fault injection: SIGKILL after an order was journaled, before it is sent' });
         process.kill(process.pid, 'SIGKILL');
       },
     };
@@ -130,12 +136,20 @@ export class CopyEngineService implements OnApplicationBootstrap, BeforeApplicat
 
   private executorFor(f: FollowerRecord): CopyExecutor {
     if (f.mode === 'paper') return new PaperExecutor((coin) => this.market.price(coin), this.config.paperTakerFeeBps);
-    const agentKey = decryptSecret(this.config.copyKeyEncryptionKey ?? '', f.agentKeyEnc ?? '') as Hex;
-    return new LiveExecutor(this.exchange, this.info, agentKey, f.address as Hex, this.config.paperTakerFeeBps);
+    // Decrypted and derived once per load (a reload follows every change of the agent key).
+    const signer = this.exchange.signer(decryptSecret(this.config.copyKeyEncryptionKey ?? '', f.agentKeyEnc ?? '') as Hex);
+    return new LiveExecutor(this.exchange, this.info, signer, f.address as Hex, this.config.paperTakerFeeBps);
   }
 
-  private publish(event: Parameters<typeof encode>[0]): void {
-    void this.redis.publish(CopyKeys.eventsChannel, encode(event)).catch(() => undefined);
+  /** Events of one tick go out together, in one publish. */
+  private publish(event: CopyEvent): void {
+    this.outbox.push(event);
+    if (this.outbox.length > 1) return;
+    setImmediate(() => {
+      const events = this.outbox;
+      this.outbox = [];
+      void this.redis.publish(CopyKeys.eventsChannel, encodeEvents(events)).catch(() => undefined);
+    });
   }
 
   private onEvent(e: TradeEventPayload): void {
@@ -153,14 +167,23 @@ export class CopyEngineService implements OnApplicationBootstrap, BeforeApplicat
       time: e.timestamp ? new Date(e.timestamp).getTime() || 0 : 0,
       price: Number.isFinite(px) ? px : this.market.price(e.details.coin),
     };
-    for (const id of ids) void this.actors.get(id)?.push(trigger);
+    // Every follower of the leader at once, none waiting on another; live ones first (their orders
+    // are handed to the signing thread before the paper ones compute their in-process fills).
+    const paper: FollowerActor[] = [];
+    for (const id of ids) {
+      const actor = this.actors.get(id);
+      if (actor?.mode === 'paper') paper.push(actor);
+      else void actor?.push(trigger);
+    }
+    for (const actor of paper) void actor.push(trigger);
   }
 
   /** A follower's own trade in the public stream that its engine did not just send: reconcile. */
   private onOwnTrade(t: WsTrade): void {
     for (const address of [t.buyer, t.seller]) {
       const id = this.byAddress.get(address);
-      if (id) void this.actors.get(id)?.push({ kind: 'reconcile' });
+      const actor = id ? this.actors.get(id) : undefined;
+      if (actor?.isForeignTrade(t.coin, Number(t.sz))) void actor.push({ kind: 'reconcile' });
     }
   }
 

@@ -1,4 +1,4 @@
-import type { HyperliquidExchangeClient } from '../../hyperliquid/exchange.client';
+import type { ExchangeSigner, HyperliquidExchangeClient } from '../../hyperliquid/exchange.client';
 import { ExchangeOutcomeUnknownError, ExchangeRateLimitedError, type Hex } from '../../hyperliquid/exchange.types';
 import type { HyperliquidInfoClient } from '../../hyperliquid/info.client';
 import type { OrderRecord } from '../data/copy.records';
@@ -16,8 +16,12 @@ export interface AccountSnapshot {
   positions: Record<string, { size: number; entryPx: number; leverage: number | null }>;
 }
 
+/** What an order needs to be sent (a journal row, or the one being written). */
+export type SendableOrder = Pick<OrderRecord, 'coin' | 'side' | 'size' | 'limitPrice' | 'reduceOnly' | 'cloid'>;
+
 export interface CopyExecutor {
-  send(order: OrderRecord, slippageBps: number): Promise<ExecResult>;
+  /** `sendAfter`: prepared (reserved, signed) at once, sent only once it resolves; never sent if it rejects. */
+  send(order: SendableOrder, slippageBps: number, sendAfter?: Promise<unknown>): Promise<ExecResult>;
   /** After a crash or an unknown outcome; `wait` = the exchange does not know it yet, ask again later. */
   resolve(order: OrderRecord): Promise<ExecResult | 'wait'>;
   setLeverage(coin: string, leverage: number): Promise<string | null>;
@@ -25,6 +29,8 @@ export interface CopyExecutor {
   snapshot(): Promise<AccountSnapshot | null>;
   /** Requests left on the address allowance, when known. */
   allowance(): Promise<{ used: number; cap: number } | null>;
+  /** The executor is replaced or its follower dropped: let go of what it holds (the agent's key). */
+  close(): void;
 }
 
 /** Paper: fills at the latest stream price worsened by the slippage, charged PAPER_TAKER_FEE_BPS. */
@@ -40,7 +46,7 @@ export class PaperExecutor implements CopyExecutor {
     return px ? paperFill(px, isBuy, size, slippageBps, this.feeBps) : null;
   }
 
-  async send(order: OrderRecord, slippageBps: number): Promise<ExecResult> {
+  async send(order: SendableOrder, slippageBps: number): Promise<ExecResult> {
     const size = Number(order.size);
     const fill = this.fill(order.coin, order.side === 'buy', size, slippageBps);
     if (!fill) return { status: 'failed', error: 'no price for the coin', filled: 0 };
@@ -63,22 +69,29 @@ export class PaperExecutor implements CopyExecutor {
   async allowance(): Promise<null> {
     return null;
   }
+
+  close(): void {}
 }
 
 /** An order not known to the exchange this long after its journal row is taken as never received. */
 const UNKNOWN_AFTER_MS = 15_000;
 
-/** Live: IOC orders signed by the follower's agent for its account, through the shared budget. */
+/**
+ * Live: IOC orders signed by the follower's agent for its account, through the shared budget. The
+ * agent's signer (its viem account, derived once from the decrypted key) lives as long as this
+ * executor: the actor builds a new one when the follower is reloaded (agent key changed), and
+ * the decrypted key is kept nowhere else.
+ */
 export class LiveExecutor implements CopyExecutor {
   constructor(
     private readonly exchange: HyperliquidExchangeClient,
     private readonly info: HyperliquidInfoClient,
-    private readonly agentKey: Hex,
+    private readonly agentKey: ExchangeSigner,
     private readonly master: Hex,
     private readonly feeBps: number,
   ) {}
 
-  async send(order: OrderRecord): Promise<ExecResult> {
+  async send(order: SendableOrder, _slippageBps: number, sendAfter?: Promise<unknown>): Promise<ExecResult> {
     try {
       const out = await this.exchange.order(this.agentKey, this.master, {
         coin: order.coin,
@@ -88,7 +101,7 @@ export class LiveExecutor implements CopyExecutor {
         reduceOnly: order.reduceOnly,
         tif: 'Ioc',
         cloid: order.cloid as Hex,
-      });
+      }, undefined, sendAfter);
       if (out.kind === 'filled') return this.filled(order, Number(out.totalSz), Number(out.avgPx), String(out.oid));
       if (out.kind === 'resting') {
         // An IOC never rests; if the exchange says so, take it back.
@@ -135,12 +148,16 @@ export class LiveExecutor implements CopyExecutor {
     };
   }
 
+  close(): void {
+    this.agentKey.release();
+  }
+
   async allowance(): Promise<{ used: number; cap: number }> {
     const r = await this.info.userRateLimit(this.master);
     return { used: r.nRequestsUsed, cap: r.nRequestsCap };
   }
 
-  private filled(order: OrderRecord, size: number, avgPx: number, oid: string): ExecResult {
+  private filled(order: SendableOrder, size: number, avgPx: number, oid: string): ExecResult {
     const status = size + 1e-12 >= Number(order.size) ? 'filled' : 'partially_filled';
     return { status, filled: size, avgPx, fee: (size * avgPx * this.feeBps) / 10_000, oid };
   }

@@ -29,6 +29,8 @@ interface CoinWork {
 const ALLOWANCE_EVERY_ORDERS = 50;
 const ALLOWANCE_ALERT_LEFT = 0.1;
 const RETRY_MAX_MS = 30_000;
+/** How long a sent order's fill is expected back in the public trade stream (its echo, not a foreign trade). */
+const OWN_FILL_ECHO_MS = 15_000;
 
 /**
  * One follower, driven by one worker at a time (the caller holds its lease): triggers are handled
@@ -51,6 +53,10 @@ export class FollowerActor {
   /** A journal row may be pending or sent (after a load, or an unknown outcome): resolve first. */
   private mayHaveUnresolved = true;
   private readonly warned = new Set<string>();
+  /** Per coin: size sent recently whose trades the public stream will echo (see `isForeignTrade`). */
+  private readonly echoes = new Map<string, { size: number; until: number }>();
+  /** Per coin: the last skip journaled (see `newSkips`). */
+  private readonly lastSkip = new Map<string, string>();
   closed = false;
 
   constructor(
@@ -62,8 +68,30 @@ export class FollowerActor {
     return this.follows.filter((f) => f.status === 'active').map((f) => f.leader);
   }
 
+  get mode(): FollowerRecord['mode'] | null {
+    return this.follower?.mode ?? null;
+  }
+
   get address(): string | null {
     return this.follower?.address ?? null;
+  }
+
+  /**
+   * A trade of this follower's account seen in the public stream: true when it is not the echo of
+   * an order this actor just sent (a trade made elsewhere, to reconcile). Echoes are matched by
+   * coin and size against what was sent in the last OWN_FILL_ECHO_MS.
+   */
+  isForeignTrade(coin: string, size: number): boolean {
+    const e = this.echoes.get(coin);
+    if (!e || e.until < Date.now() || e.size + 1e-9 < size) return true;
+    e.size -= size;
+    return false;
+  }
+
+  private expectEcho(coin: string, size: number): void {
+    const e = this.echoes.get(coin);
+    const left = e && e.until >= Date.now() ? e.size : 0;
+    this.echoes.set(coin, { size: Math.max(0, left + size), until: Date.now() + OWN_FILL_ECHO_MS });
   }
 
   /** Queues a trigger; signals for the same coin collapse to the newest. */
@@ -85,6 +113,7 @@ export class FollowerActor {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.running?.catch(() => undefined);
+    this.executor?.close();
   }
 
   private async drain(): Promise<void> {
@@ -115,6 +144,7 @@ export class FollowerActor {
     if (!f) throw new Error(`follower ${this.id} is gone`);
     this.follower = f;
     this.follows = await this.deps.follows.listByFollowers([this.id]);
+    this.executor?.close();
     this.executor = this.deps.executorFor(f);
     this.positions.clear();
     for (const p of await this.deps.state.positions(this.id)) {
@@ -249,7 +279,7 @@ export class FollowerActor {
         if (gate.reason === 'halted') await this.alertOnce('halted', 'halted', 'copy trading is halted: no order is sent');
         exitsLeft ||= plan.orders.some((o) => o.reduceOnly);
       }
-      for (const row of await this.deps.journal.insert(skipped)) {
+      for (const row of await this.deps.journal.insert(this.newSkips(coin, skipped, t))) {
         this.deps.publishOrder(row);
         if (row.error !== 'halted') await this.alert('skipped', `${row.kind} ${row.side} ${row.size} ${row.coin} not sent: ${row.error}`);
       }
@@ -270,18 +300,44 @@ export class FollowerActor {
     return { exitsLeft };
   }
 
+  /**
+   * The skipped decisions worth a journal row: all of a leader's change (a new decision), but on
+   * reconciliation and retries only a skip that differs (reason, kind, side) from the last one
+   * journaled for the coin, so a standing skip (below the minimum, halted) is journaled once, not
+   * on every pass. A coin with nothing skipped forgets its last skip.
+   */
+  private newSkips(coin: string, skipped: NewOrder[], t: Trigger): NewOrder[] {
+    const key = skipped.map((r) => `${r.error}|${r.kind}|${r.side}`).sort().join(',');
+    const same = key !== '' && this.lastSkip.get(coin) === key;
+    if (key) this.lastSkip.set(coin, key);
+    else this.lastSkip.delete(coin);
+    return same && t.kind !== 'signal' ? [] : skipped;
+  }
+
   /** Journal (pending, with cloid) → send → book. */
   private async sendOne(o: PlannedOrder, base: OrderBase, slippageBps: number): Promise<ExecResult['status']> {
     if (this.executor instanceof PaperExecutor) return this.paperOrder(o, base, slippageBps);
-    const [row] = await this.deps.journal.insert([{ ...base, cloid: newCloid(), side: o.isBuy ? 'buy' : 'sell', kind: o.kind, size: o.size, limitPrice: o.limitPrice, reduceOnly: o.reduceOnly, status: 'pending', error: null }]);
+    const order: NewOrder = { ...base, cloid: newCloid(), side: o.isBuy ? 'buy' : 'sell', kind: o.kind, size: o.size, limitPrice: o.limitPrice, reduceOnly: o.reduceOnly, status: 'pending', error: null };
+    const journaled = this.deps.journal.insert([order]);
+    // Reserved and signed while its journal row is written; sent only once that row is committed.
+    const sending = this.executor!.send(order, slippageBps, journaled.then(() => this.deps.faultBeforeSend()));
+    let row: OrderRecord;
+    try {
+      [row] = await journaled;
+    } catch (err) {
+      await sending; // not sent: its send waited for this write
+      throw err;
+    }
     this.deps.publishOrder(row);
     const sentAt = Date.now();
-    const result = await this.executor!.send(row, slippageBps);
+    this.expectEcho(o.coin, Number(o.size)); // before the answer: the stream may echo the fill first
+    const result = await sending;
     this.deps.faultAfterSend();
     this.ordersSinceAllowance++;
+    if (result.status !== 'unknown') this.expectEcho(o.coin, (result.status === 'filled' || result.status === 'partially_filled' ? result.filled : 0) - Number(o.size));
     if (result.status === 'unknown') {
       this.mayHaveUnresolved = true;
-      const sent = await this.deps.orders.resolve(row.id, { status: 'sent', error: result.error, acked: false, sentAt: new Date(sentAt) });
+      const sent = await this.deps.journal.resolve(row.id, { status: 'sent', error: result.error, acked: false, sentAt: new Date(sentAt) });
       this.deps.publishOrder(sent);
       return 'unknown';
     }
@@ -313,14 +369,14 @@ export class FollowerActor {
     if (result.status === 'unknown') return;
     if (result.status === 'rejected' || result.status === 'failed') {
       const r = result;
-      this.deps.publishOrder(await this.deps.orders.resolve(row.id, { status: r.status, error: r.error, sentAt }));
+      this.deps.publishOrder(await this.deps.journal.resolve(row.id, { status: r.status, error: r.error, sentAt }));
       const kind = /margin/i.test(r.error) ? 'insufficient_margin' : 'rejected';
       await this.alert(kind, `${row.kind} ${row.side} ${row.size} ${row.coin} ${r.status}: ${r.error}`);
       return;
     }
     const r = result as Extract<ExecResult, { status: 'filled' | 'partially_filled' }>;
     this.deps.publishOrder(
-      await this.deps.orders.resolve(row.id, { status: r.status, filledSize: String(r.filled), avgPrice: String(r.avgPx), feeUsd: String(r.fee), oid: r.oid, sentAt }),
+      await this.deps.journal.resolve(row.id, { status: r.status, filledSize: String(r.filled), avgPrice: String(r.avgPx), feeUsd: String(r.fee), oid: r.oid, sentAt }),
     );
     this.applyToBook(row.coin, row.side, r.filled, r.avgPx, r.fee);
   }

@@ -14,6 +14,7 @@ const RECENT_IDS = 10_000;
 export class LeaderBook {
   private readonly leaders = new Map<string, Leader>();
   private readonly seen = new Set<number>();
+  private readonly loading = new Map<string, Promise<void>>();
 
   constructor(private readonly repo: LeaderStateRepository) {}
 
@@ -33,22 +34,47 @@ export class LeaderBook {
     return true;
   }
 
-  /** Views of these leaders, read from the database when missing or older than RELOAD_MS (or `fresh`). */
+  /**
+   * Views of these leaders. A leader not in memory is read from the database (awaited); one read
+   * more than RELOAD_MS ago (or every one, with `fresh`) is served as is and re-read in the
+   * background. Reads are shared: a leader's trade reaching a thousand followers at once is one
+   * query, not a thousand.
+   */
   async views(addresses: string[], fresh = false): Promise<Map<string, Leader>> {
     const now = Date.now();
-    const stale = addresses.filter((a) => fresh || !this.leaders.has(a) || now - this.leaders.get(a)!.loadedAt > RELOAD_MS);
-    if (stale.length > 0) {
-      const loaded = await this.repo.views([...new Set(stale)]);
-      for (const a of stale) {
-        const v = loaded.get(a);
-        if (v) this.leaders.set(a, { ...v, loadedAt: now });
-      }
+    const missing: string[] = [];
+    const old: string[] = [];
+    for (const a of new Set(addresses)) {
+      const l = this.leaders.get(a);
+      if (!l) missing.push(a);
+      else if (fresh || now - l.loadedAt > RELOAD_MS) old.push(a);
     }
+    if (old.length > 0) void this.load(old).catch(() => undefined); // the next read retries
+    if (missing.length > 0) await this.load(missing);
     const out = new Map<string, Leader>();
     for (const a of addresses) {
       const l = this.leaders.get(a);
       if (l) out.set(a, l);
     }
     return out;
+  }
+
+  /** One read in flight per leader: callers asking for a leader being read wait for that read. */
+  private load(addresses: string[]): Promise<void> {
+    const todo = addresses.filter((a) => !this.loading.has(a));
+    if (todo.length > 0) {
+      const read = this.repo.views(todo).then((loaded) => {
+        const at = Date.now();
+        for (const a of todo) {
+          const v = loaded.get(a);
+          if (v) this.leaders.set(a, { ...v, loadedAt: at });
+        }
+      });
+      const done = read.finally(() => {
+        for (const a of todo) if (this.loading.get(a) === done) this.loading.delete(a);
+      });
+      for (const a of todo) this.loading.set(a, done);
+    }
+    return Promise.all(addresses.map((a) => this.loading.get(a))).then(() => undefined);
   }
 }

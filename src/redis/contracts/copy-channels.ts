@@ -2,7 +2,10 @@ import { type RedisContract, parseJson } from './contract';
 
 /** Every Redis key and channel of copy trading; copy/copy-channels.ts gives them copy's view types. */
 export const CopyKeys = {
-  /** Pub/sub: engine → api, a follower's `copy_order` / `copy_alert` for its Socket.IO room. */
+  /**
+   * Pub/sub: engine → api, followers' `copy_order` / `copy_alert` for their Socket.IO rooms: one
+   * event, or a JSON array of the events an engine produced in one tick (see `encodeCopyEvents`).
+   */
   eventsChannel: 'ts:copy:events',
   /** Pub/sub: api → engines, "reload this follower" (settings, status, follows changed) or the halt. */
   commandsChannel: 'ts:copy:commands',
@@ -42,9 +45,22 @@ export interface AgentCheckReply {
 export const encode = <TOrder, TAlert>(v: CopyEventOf<TOrder, TAlert> | CopyCommand | AgentCheckRequest | AgentCheckReply): string =>
   JSON.stringify(v);
 
+/** Several events in one message (a leader's trade with a thousand followers is one publish, not a thousand). */
+export const encodeCopyEvents = <TOrder, TAlert>(events: ReadonlyArray<CopyEventOf<TOrder, TAlert>>): string => JSON.stringify(events);
+
+const isCopyEvent = <TOrder, TAlert>(v: CopyEventOf<TOrder, TAlert> | null | undefined): v is CopyEventOf<TOrder, TAlert> =>
+  !!v && (v.type === 'copy_order' || v.type === 'copy_alert') && typeof v.follower_id === 'string';
+
+/** One message holding exactly one event (else null). */
 export function decodeCopyEvent<TOrder, TAlert>(raw: string): CopyEventOf<TOrder, TAlert> | null {
-  const v = parseJson(raw) as CopyEventOf<TOrder, TAlert> | undefined;
-  return v && (v.type === 'copy_order' || v.type === 'copy_alert') && typeof v.follower_id === 'string' ? v : null;
+  const [first, ...rest] = decodeCopyEvents<TOrder, TAlert>(raw);
+  return first && rest.length === 0 ? first : null;
+}
+
+/** The events of one message (a single event or an array of them); malformed entries are dropped. */
+export function decodeCopyEvents<TOrder, TAlert>(raw: string): Array<CopyEventOf<TOrder, TAlert>> {
+  const v = parseJson(raw) as CopyEventOf<TOrder, TAlert> | Array<CopyEventOf<TOrder, TAlert>> | undefined;
+  return Array.isArray(v) ? v.filter((e) => isCopyEvent(e)) : isCopyEvent(v) ? [v] : [];
 }
 
 export function decodeCommand(raw: string): CopyCommand | null {
