@@ -240,7 +240,11 @@ export class CopyEngineService implements OnApplicationBootstrap, BeforeApplicat
     const byLeader = new Map<string, string[]>();
     const byAddress = new Map<string, string>();
     for (const [id, a] of this.actors) {
-      for (const l of a.leaders) byLeader.set(l, [...(byLeader.get(l) ?? []), id]);
+      for (const l of a.leaders) {
+        const ids = byLeader.get(l);
+        if (ids) ids.push(id);
+        else byLeader.set(l, [id]);
+      }
       if (a.address) byAddress.set(a.address, id);
     }
     this.byLeader = byLeader;
