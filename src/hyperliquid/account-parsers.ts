@@ -14,22 +14,9 @@ import type {
 } from './hyperliquid.types';
 import { PORTFOLIO_PERIODS, USER_ROLES } from './hyperliquid.types';
 import {
-  asArray,
-  asObject,
-  decimalField,
-  fail,
-  HyperliquidParseError,
-  integerField,
-  integerValue,
-  isObject,
-  JsonObject,
-  normaliseAddress,
-  normaliseDecimal,
-  numberField,
-  optionalDecimalField,
-  optionalIntegerField,
-  parseEach,
-  stringField,
+  asArray, asObject, decimalField, fail, HyperliquidParseError, integerField, integerValue,
+  isObject, JsonObject, normaliseAddress, normaliseDecimal, numberField, optionalDecimalField,
+  optionalIntegerField, parseEach, stringField,
 } from './parse-primitives';
 
 /** Parsers of per-user info responses: clearinghouseState, portfolio, userRole, userFunding. */

@@ -1,17 +1,7 @@
 import type { ExtraAgent, Hex, OrderStatusResult, UserRateLimit } from './exchange.types';
 import {
-  asArray,
-  asObject,
-  booleanField,
-  decimalField,
-  fail,
-  integerField,
-  isObject,
-  normaliseAddress,
-  optionalStringField,
-  parseAddress,
-  sideField,
-  stringField,
+  asArray, asObject, booleanField, decimalField, fail, integerField, isObject, normaliseAddress,
+  optionalStringField, parseAddress, sideField, stringField,
 } from './parse-primitives';
 
 /** `orderStatus`: `{status:"order", order:{order:{…}, status, statusTimestamp}}` or `{status:"unknownOid"}`. */

@@ -1,17 +1,7 @@
 import type { Fill, FillLiquidation, ParsedList } from './hyperliquid.types';
 import {
-  asObject,
-  booleanField,
-  decimalField,
-  fail,
-  integerField,
-  isObject,
-  normaliseAddress,
-  optionalDecimalField,
-  optionalIntegerField,
-  optionalStringField,
-  parseEach,
-  sideField,
+  asObject, booleanField, decimalField, fail, integerField, isObject, normaliseAddress,
+  optionalDecimalField, optionalIntegerField, optionalStringField, parseEach, sideField,
   stringField,
 } from './parse-primitives';
 

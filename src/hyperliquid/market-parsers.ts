@@ -1,16 +1,7 @@
 import type { MetaAndAssetCtxs, ParsedList, PerpAssetCtx, PerpMeta } from './hyperliquid.types';
 import {
-  asArray,
-  asObject,
-  decimalField,
-  fail,
-  HyperliquidParseError,
-  integerField,
-  isObject,
-  normaliseDecimal,
-  optionalDecimalField,
-  parseEach,
-  stringField,
+  asArray, asObject, decimalField, fail, HyperliquidParseError, integerField, isObject,
+  normaliseDecimal, optionalDecimalField, parseEach, stringField,
 } from './parse-primitives';
 
 /** Parsers of market-wide responses: meta, metaAndAssetCtxs, allMids (the stats leaderboard file: stats-leaderboard-parser.ts). */
