@@ -1,3 +1,5 @@
+import { spawnSync } from 'child_process';
+import { join } from 'path';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { SigningThread } from './signing-thread';
 
@@ -34,5 +36,19 @@ describe('SigningThread', () => {
     signer.release();
     expect(await signer.wallet.signTypedData(typedData as never)).toBe(await privateKeyToAccount(key).signTypedData(typedData as never));
     expect(thread.counts).toEqual({ thread: 1, local: 1 });
+  });
+
+  it('keeps no process alive once idle (a process whose last handle it was exits after signing)', () => {
+    const script = `
+      const { SigningThread } = require(${JSON.stringify(join(__dirname, 'signing-thread'))});
+      const { generatePrivateKey, privateKeyToAccount } = require('viem/accounts');
+      const key = generatePrivateKey();
+      const thread = new SigningThread();
+      thread.wallet(key, privateKeyToAccount(key)).wallet.signTypedData(${JSON.stringify(typedData)})
+        .then((sig) => console.log(thread.counts.thread === 1 && sig.length === 132 ? 'signed-on-thread' : 'wrong'));`;
+    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(run.error).toBeUndefined(); // a timeout: the thread held the process
+    expect(run.stdout.trim()).toBe('signed-on-thread'); // it did not exit before the signature either
+    expect(run.status).toBe(0);
   });
 });

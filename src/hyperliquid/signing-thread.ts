@@ -81,6 +81,8 @@ export class SigningThread {
   private sign(worker: Worker, id: number, typedData: TypedData): Promise<Hex> {
     const req = this.nextReq++;
     return new Promise<Hex>((resolve, reject) => {
+      // Held (ref'd) only while a signature is awaited: an idle thread never keeps a process alive.
+      if (this.waiting.size === 0) worker.ref();
       this.waiting.set(req, { resolve, reject });
       worker.postMessage({ op: 'sign', id, req, typedData });
     });
@@ -90,10 +92,10 @@ export class SigningThread {
     if (this.worker) return this.worker;
     try {
       const worker = new Worker(source(require.resolve('viem/accounts')), { eval: true });
-      worker.unref();
       worker.on('message', (m: { req: number; signature?: Hex; error?: string }) => {
         const w = this.waiting.get(m.req);
         this.waiting.delete(m.req);
+        if (this.waiting.size === 0) worker.unref();
         if (m.signature) w?.resolve(m.signature);
         else w?.reject(new Error(m.error ?? 'signing failed'));
       });
@@ -104,6 +106,9 @@ export class SigningThread {
       };
       worker.on('error', gone);
       worker.on('exit', gone);
+      // After the listeners (a 'message' listener refs the worker's port again): idle, the thread
+      // keeps no process alive (jest hung after a full run on three of them).
+      worker.unref();
       this.worker = worker;
       return worker;
     } catch {
