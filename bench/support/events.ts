@@ -27,13 +27,7 @@ export class TradeTap {
 
   /** `client` is sent as x-sim-client, so the tap's requests never touch the app's weight budget. */
   async start(httpUrl: string, wsUrl: string, client = 'bench-tap'): Promise<void> {
-    const meta = (await (
-      await fetch(`${httpUrl}/info`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-sim-client': client },
-        body: '{"type":"meta"}',
-      })
-    ).json()) as { universe: Array<{ name: string }> };
+    const meta = await simMeta(httpUrl, client);
     const ws = new WebSocket(wsUrl, { perMessageDeflate: false, headers: { 'x-sim-client': client } });
     this.ws = ws;
     let acks = 0;
@@ -186,4 +180,14 @@ export async function registerTraders(pg: Client, accounts: TraderTruth[]): Prom
   );
   const vaults = accounts.filter((a) => a.role === 'vault').length;
   return { trackable: accounts.length - vaults, vaults };
+}
+
+/** The simulator's `meta`, asked as `client` (x-sim-client: never charged to the app's weight budget). */
+export async function simMeta(httpUrl: string, client: string): Promise<{ universe: Array<{ name: string }> }> {
+  const res = await fetch(`${httpUrl}/info`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-sim-client': client },
+    body: '{"type":"meta"}',
+  });
+  return (await res.json()) as { universe: Array<{ name: string }> };
 }

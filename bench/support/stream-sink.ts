@@ -5,6 +5,7 @@
  * beside it so that it competes for the same CPU as discovery's statements do.
  */
 import WebSocket from 'ws';
+import { simMeta } from './events';
 import { sleep } from './processes';
 
 export interface StreamSink {
@@ -15,13 +16,7 @@ export interface StreamSink {
 }
 
 export async function startStreamSink(httpUrl: string, wsUrl: string, client = 'bench-sink'): Promise<StreamSink> {
-  const meta = (await (
-    await fetch(`${httpUrl}/info`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-sim-client': client },
-      body: '{"type":"meta"}',
-    })
-  ).json()) as { universe: Array<{ name: string }> };
+  const meta = await simMeta(httpUrl, client);
   const ws = new WebSocket(wsUrl, { perMessageDeflate: false, headers: { 'x-sim-client': client } });
   const sink: StreamSink = { frames: 0, bytes: 0, stop: () => undefined };
   let acks = 0;
